@@ -1,0 +1,50 @@
+# kb: the README's two commands are `make run` and `make test`; everything else is optional.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?= kb-data
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SAMPLES ?= samples
+
+.PHONY: run test lint typecheck unit browser ingest serve bench bench-full clean
+
+$(BIN)/kb: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(BIN)/kb
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+$(VENV)/.bench-deps: $(BIN)/kb
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@touch $@
+
+## run: set up, ingest the bundled sample articles into ./kb-data, serve on http://127.0.0.1:8000
+run: ingest serve
+
+ingest: $(BIN)/kb
+	$(BIN)/kb ingest $(SAMPLES) --data-dir $(DATA)
+
+serve: $(BIN)/kb
+	$(BIN)/kb serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
+
+## test: lint, type-check, and every test (browser tests need Debian's chromium: scripts/ensure-chromium)
+test: $(VENV)/.test-deps
+	scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+unit: $(VENV)/.test-deps
+	$(BIN)/pytest -q -m "not browser"
+
+## bench: the benchmark suite at 10k articles (BENCH_ARGS="--sizes 1000,10000,100000" for more)
+bench: $(VENV)/.bench-deps
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

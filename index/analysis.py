@@ -1,0 +1,37 @@
+"""Whoosh analyzers: nltk's Snowball stemmer for ranked text, an unstemmed one for typos and spelling."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from nltk.stem.snowball import SnowballStemmer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+_TOKENS = r"\w+(?:['’]\w+)?"
+
+
+@cache
+def _stemmer() -> SnowballStemmer:
+    return SnowballStemmer("english")
+
+
+def snowball_stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of an English word; a module function so Whoosh can pickle the schema."""
+    return str(_stemmer().stem(word))
+
+
+def stemming_analyzer():
+    """Words, lower-cased, accents folded, English stop words removed, Snowball-stemmed."""
+    return (RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+            | StemFilter(stemfn=snowball_stem, cachesize=50000))
+
+
+def plain_analyzer():
+    """Words, lower-cased, accents folded; no stemming, no stop words (typos are corrected against these)."""
+    return RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def analyse(analyzer, text: str) -> list[str]:
+    """The terms an analyzer makes of `text`."""
+    return [t.text for t in analyzer(text)]

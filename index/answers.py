@@ -1,0 +1,96 @@
+"""Answer cards: what the articles say of the condition, technique or clinic a query names; quoted, never composed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.query import ParsedQuery
+from index.reader import Snapshot
+from ingest.contacts import display_phone
+
+MAX_LISTED = 6
+
+
+def _names(entry: dict[str, Any], kind: str) -> list[str]:
+    return list(dict.fromkeys(r["name"] for r in entry.get("related", []) if r["kind"] == kind))
+
+
+def _phone(contact: dict[str, Any] | None) -> str | None:
+    phones = (contact or {}).get("phones") or []
+    return phones[0]["value"] if phones else None
+
+
+def _display(e164: str | None) -> str | None:
+    return display_phone(e164) if e164 else None
+
+
+def clinic_summary(entry: dict[str, Any]) -> dict[str, Any]:
+    """Name, first phone, address and hours of a clinic entry."""
+    contact = entry.get("contact") or {}
+
+    def first(field: str) -> str | None:
+        values = contact.get(field) or []
+        return values[0]["value"] if values else None
+
+    phone = _phone(contact)
+    return {"id": entry["id"], "name": entry["name"], "phone": phone, "phone_display": _display(phone),
+            "address": first("addresses"),
+            "email": first("emails"), "hours": [h["value"] for h in contact.get("hours") or []][:3]}
+
+
+def _listing(label: str, names: list[str]) -> str:
+    if not names:
+        return ""
+    more = f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
+    return f" {label}: {', '.join(names[:MAX_LISTED])}{more}."
+
+
+def _clinic_answer(entry: dict[str, Any]) -> dict[str, Any]:
+    info = clinic_summary(entry)
+    parts = [entry["name"]]
+    if info["phone"]:
+        parts.append(f"phone {info['phone_display']}")
+    if info["address"]:
+        parts.append(f"address {info['address']}")
+    if info["hours"]:
+        parts.append("hours " + "; ".join(info["hours"]))
+    return {"entry_id": entry["id"], "kind": "clinic", "text": " — ".join(parts) + ".", "quote": None,
+            "clinics": [info], "sources": entry.get("sources", [])[:3]}
+
+
+def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) -> dict[str, Any]:
+    n = len(entry.get("sources", []))
+    text = f"{entry['name']}: named in {n} article{'s' if n != 1 else ''}."
+    if entry["kind"] == "condition":
+        text += _listing("Techniques the articles name for it", _names(entry, "technique"))
+    elif entry["kind"] == "technique":
+        text += _listing("Conditions the articles name it for", _names(entry, "condition"))
+        text += _listing("Benefits they list", _names(entry, "benefit"))
+    else:
+        text += _listing("Techniques the articles link it to", _names(entry, "technique"))
+    clinics = [clinic_summary(c) for r in entry.get("related", []) if r["kind"] == "clinic"
+               and (c := snap.entry(r["id"])) is not None]
+    clinics = list({c["id"]: c for c in clinics}.values())
+    if clinics:
+        text += " Clinics: " + "; ".join(f"{c['name']} ({c['phone_display']})" if c["phone"] else c["name"]
+                                         for c in clinics[:MAX_LISTED]) + "."
+    sources = top.get("sources") or entry.get("sources", [])[:5]
+    quote = sources[0] if sources else None
+    return {"entry_id": entry["id"], "kind": entry["kind"], "text": text,
+            "quote": {"sentence": quote["sentence"], "title": quote["title"], "path": quote["path"],
+                      "url": quote["url"]} if quote else None,
+            "clinics": clinics, "sources": sources}
+
+
+def build_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
+    """An answer card when the query names a condition, technique or benefit, or asks for a clinic's contacts."""
+    if parsed.contact:
+        clinic = next((r for r in results[:5] if r["kind"] == "clinic"), None)
+        if clinic and (entry := snap.entry(clinic["id"])):
+            return _clinic_answer(entry)
+    named = {t.id for t in parsed.terms}
+    top = next((r for r in results[:3] if r["id"] in named), None)
+    if top is None:
+        return None
+    entry = snap.entry(top["id"])
+    return _topic_answer(entry, top, snap) if entry else None

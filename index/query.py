@@ -1,0 +1,169 @@
+"""Query building, pure: words and vocabulary phrases of a query to a Whoosh query (no index needed)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from index.analysis import analyse, plain_analyzer, stemming_analyzer
+from kb.cues import Cues
+from kb.vocabulary import Term, Vocabulary, fold, phrase_key, tokens
+
+# How much a match in each field is worth; the entry's own name above its aliases above what articles say of it.
+NAME_BOOST = 8.0
+ALIASES_BOOST = 5.0
+NAMES_PLAIN_BOOST = 3.0
+RELATED_BOOST = 2.0
+CONTACT_BOOST = 3.0
+SUMMARY_BOOST = 1.5
+EVIDENCE_BOOST = 1.0
+# A vocabulary phrase in the query ("jaw clicking", "NMT") points straight at its entry.
+TERM_ID_BOOST = 20.0
+# A typo-corrected word counts for less than the word as typed, so exact matches rank first.
+FUZZY_BOOST = 0.25
+FIELD_BOOSTS = {"name": NAME_BOOST, "aliases": ALIASES_BOOST, "related": RELATED_BOOST, "contact": CONTACT_BOOST,
+                "summary": SUMMARY_BOOST, "evidence": EVIDENCE_BOOST}
+PHRASE_FIELDS = ("name", "aliases", "related", "evidence")
+MAX_QUERY_CHARS = 200
+
+
+def max_edits(word: str) -> int:
+    """Typo tolerance by length: none below 5 characters, one edit from 5, two from 9."""
+    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
+
+
+def is_acronym(raw: str) -> bool:
+    """Short words and all-capitals words match exactly: never by prefix or typo ('TMJ' is not 'TMS')."""
+    return len(raw) <= 4 or (raw.isupper() and len(raw) <= 6)
+
+
+@dataclass
+class Group:
+    """One part of a query that a result must match: a vocabulary phrase (to its terms) or a free word."""
+
+    text: str
+    terms: list[Term] = field(default_factory=list)
+    exact: bool = False  # an acronym or short word: no typo tolerance
+    misspelt: bool = False  # the text is a vocabulary misspelling; terms[0].name is the right spelling
+
+
+@dataclass
+class ParsedQuery:
+    """What a query asks: its groups, and its intents."""
+
+    text: str
+    groups: list[Group]
+    contact: bool = False
+    comparison: bool = False
+
+    @property
+    def terms(self) -> list[Term]:
+        """Vocabulary terms the query names, in order."""
+        return [t for g in self.groups for t in g.terms]
+
+
+def normalise_query(q: str) -> str:
+    """Collapse white space and drop control characters; Whoosh syntax has no meaning here (queries are built)."""
+    q = re.sub(r"[\x00-\x1f\x7f]", " ", q)
+    return re.sub(r"\s+", " ", q).strip()
+
+
+def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
+    """Split a query into vocabulary phrases (longest first, lay terms included) and free content words."""
+    text = normalise_query(q)
+    toks = [t for t in tokens(text.replace("-", " ")) if t[0][0].isalnum()]
+    keys = [t[1] for t in toks]
+    stop = cues.words("query_stopwords")
+    contact_words, comparison_words = cues.words("contact_words"), cues.words("comparison_words")
+    folded = {fold(t[0]) for t in toks}
+    parsed = ParsedQuery(text, [], contact=bool(folded & contact_words), comparison=bool(folded & comparison_words))
+    phrases = vocab.query_phrases
+    longest = max((len(k) for k in phrases), default=1)
+    i = 0
+    while i < len(toks):
+        raw = toks[i][0]
+        match = None
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            key = tuple(keys[i : i + n])
+            terms = phrases.get(key)
+            if terms and not (n == 1 and key[0] in stop) and (n > 1 or _acronym_ok(raw, terms)):
+                match = (n, terms)
+                break
+        if match:
+            n, terms = match
+            surface = " ".join(t[0] for t in toks[i : i + n])
+            misspelt = any(phrase_key(m) == tuple(keys[i : i + n]) for t in terms for m in t.misspellings)
+            parsed.groups.append(Group(surface, list(terms), exact=n == 1 and is_acronym(raw), misspelt=misspelt))
+            i += n
+            continue
+        word = fold(raw)
+        if word not in stop and word not in contact_words and word not in comparison_words:
+            parsed.groups.append(Group(raw, [], exact=is_acronym(raw)))
+        i += 1
+    return parsed
+
+
+def _acronym_ok(raw: str, terms: list[Term]) -> bool:
+    """A one-word vocabulary hit that is an acronym counts in capitals, or lower-case from three letters."""
+    acronyms = {a for t in terms for a in t.acronyms if a.lower() == raw.lower()}
+    return not acronyms or raw in acronyms or len(raw) >= 3
+
+
+def _word_query(word: str, exact: bool, fuzzy_ok: bool) -> Q.Query:
+    stem, plain = stemming_analyzer(), plain_analyzer()
+    parts: list[Q.Query] = []
+    for fieldname, boost in FIELD_BOOSTS.items():
+        analyzer = plain if fieldname == "contact" else stem
+        for term in analyse(analyzer, word):
+            parts.append(Q.Term(fieldname, term, boost=boost))
+    for term in analyse(plain, word):
+        parts.append(Q.Term("names_plain", term, boost=NAMES_PLAIN_BOOST))
+        edits = max_edits(term)
+        if fuzzy_ok and not exact and edits:
+            parts.append(Q.FuzzyTerm("names_plain", term, boost=NAMES_PLAIN_BOOST * FUZZY_BOOST, maxdist=edits,
+                                     prefixlength=1))
+            parts.append(Q.FuzzyTerm("text_plain", term, boost=EVIDENCE_BOOST * FUZZY_BOOST, maxdist=edits,
+                                     prefixlength=1))
+    return Q.Or(parts) if parts else Q.NullQuery
+
+
+def _phrase_query(text: str, boost: float = 1.0) -> Q.Query:
+    stem = stemming_analyzer()
+    words = analyse(stem, text)
+    if not words:
+        return Q.NullQuery
+    parts: list[Q.Query] = []
+    for fieldname in PHRASE_FIELDS:
+        b = FIELD_BOOSTS[fieldname] * boost
+        parts.append(Q.Term(fieldname, words[0], boost=b) if len(words) == 1 else Q.Phrase(fieldname, words, boost=b))
+    return Q.Or(parts)
+
+
+def group_query(group: Group, fuzzy_ok: bool = True) -> Q.Query:
+    """The query for one group: its entries by id and by name, or the free word in every field."""
+    if not group.terms:
+        return _word_query(group.text, group.exact, fuzzy_ok)
+    parts: list[Q.Query] = []
+    for term in group.terms:
+        # One generic word ("massage") naming a longer term counts for less than the term's own words.
+        specific = len(phrase_key(group.text)) >= len(phrase_key(term.name)) or group.misspelt or group.exact
+        parts.append(Q.Term("id", term.id, boost=TERM_ID_BOOST if specific else TERM_ID_BOOST / 3))
+        parts.append(_phrase_query(term.name))
+    if not group.misspelt and not group.exact:
+        parts.append(_phrase_query(group.text, boost=0.5))
+    return Q.Or(parts)
+
+
+def build_query(parsed: ParsedQuery, fuzzy_ok: bool = True, required: int | None = None) -> Q.Query:
+    """AND of the groups (or at least `required` of them), each an OR over fields; NullQuery for no groups."""
+    subqueries = [group_query(g, fuzzy_ok) for g in parsed.groups]
+    subqueries = [q for q in subqueries if q is not Q.NullQuery]
+    if not subqueries:
+        return Q.NullQuery
+    if len(subqueries) == 1:
+        return subqueries[0]
+    if required is None or required >= len(subqueries):
+        return Q.And(subqueries)
+    return Q.Or(subqueries, minmatch=required)

@@ -1,0 +1,191 @@
+"""Run a search on a snapshot and build the contract's search object (shared by HTML, JSON and CLI)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup, escape
+from whoosh import query as Q
+
+from index.analysis import analyse, snowball_stem, stemming_analyzer
+from index.answers import build_answer
+from index.notices import emergency_notice, no_results_notice
+from index.params import ParamError, SearchParams
+from index.query import ParsedQuery, build_query, group_query, max_edits, parse_query
+from index.reader import Snapshot
+from index.schema import FACETS
+from kb.cues import Cues
+from kb.vocabulary import Vocabulary
+
+MAX_RESULT_SOURCES = 5
+MAX_FACET_VALUES = 25
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+
+
+def query_stems(parsed: ParsedQuery, corrected: str | None) -> set[str]:
+    """Stems that count as a match in a snippet: the words typed, their corrections, named terms and aliases."""
+    analyzer = stemming_analyzer()
+    texts = [g.text for g in parsed.groups if not g.misspelt]
+    for term in parsed.terms:
+        texts += [term.name, *term.aliases, *term.acronyms]
+    if corrected:
+        texts.append(corrected)
+    if parsed.comparison:
+        texts += ["difference", "differ", "different", "compare", "versus", "unlike"]
+    return {s for t in texts for s in analyse(analyzer, t)}
+
+
+def _sentence_score(sentence: str, stems: set[str]) -> int:
+    words = {snowball_stem(w.lower()) for w in _WORD.findall(sentence)}
+    return len(words & stems)
+
+
+def highlight(sentence: str, stems: set[str]) -> str:
+    """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
+    out: list[str] = []
+    last = 0
+    for m in _WORD.finditer(sentence):
+        if snowball_stem(m.group(0).lower()) in stems:
+            out.append(str(escape(sentence[last : m.start()])))
+            out.append(str(Markup("<mark>{}</mark>").format(m.group(0))))
+            last = m.end()
+    out.append(str(escape(sentence[last:])))
+    return "".join(out)
+
+
+def ranked_sources(entry: dict[str, Any], stems: set[str]) -> list[dict[str, Any]]:
+    """The entry's sources, each quoting its article's best sentence for the query, best first."""
+    best: dict[str, tuple[int, str, str]] = {}
+    for p in entry.get("passages", []):
+        score = _sentence_score(p["sentence"], stems)
+        if p["article_id"] not in best or score > best[p["article_id"]][0]:
+            best[p["article_id"]] = (score, p["section"], p["sentence"])
+    out = []
+    for src in entry.get("sources", []):
+        score, section, sentence = best.get(src["article_id"], (-1, src["section"], src["sentence"]))
+        if score <= 0:
+            section, sentence = src["section"], src["sentence"]
+        out.append((score, {**src, "section": section, "sentence": sentence}))
+    out.sort(key=lambda pair: -pair[0])
+    return [s for _, s in out]
+
+
+def _matches(snap: Snapshot, q: Q.Query) -> set[int]:
+    return set(snap.searcher.docs_for_query(q))
+
+
+def _passes(doc: dict[str, tuple[str, ...]], params: SearchParams, skip: str | None) -> bool:
+    return all(facet == skip or set(values) & set(doc.get(facet, ())) for facet, values in params.filters)
+
+
+def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dict[str, list[dict[str, Any]]]:
+    """Counts per facet value over the matches, each facet ignoring its own selection (OR within, AND across)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for facet in FACETS:
+        counts: Counter[str] = Counter()
+        for docnum in matched:
+            doc = snap.facets[docnum]
+            if _passes(doc, params, facet):
+                counts.update(doc.get(facet, ()))
+        selected = set(params.selected(facet))
+        values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:MAX_FACET_VALUES]
+        shown = {v for v, _ in values}
+        values += [(v, counts.get(v, 0)) for v in sorted(selected - shown)]
+        out[facet] = [{"value": v, "count": n, "selected": v in selected} for v, n in values]
+    return out
+
+
+def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
+    """The query with misspelt words corrected, when any word as typed is a known misspelling or unknown."""
+    words = []
+    changed = False
+    reader = snap.searcher.reader()
+    for g in parsed.groups:
+        if g.misspelt and g.terms:
+            words.append(g.terms[0].name.lower())
+            changed = True
+            continue
+        word = g.text.lower()
+        if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
+            for fieldname in ("names_plain", "text_plain"):
+                fixes = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
+                if fixes:
+                    word, changed = fixes[0], True
+                    break
+        words.append(word)
+    return " ".join(words) if changed else None
+
+
+def _base_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> tuple[Q.Query | None, set[int]]:
+    """The query and the documents it matches before facet filters: AND of every group, else of the named terms."""
+    if not parsed.groups:
+        if params.filters:
+            return Q.Every(), set(range(len(snap.facets)))
+        return None, set()
+    q = build_query(parsed)
+    matched = _matches(snap, q)
+    named = [g for g in parsed.groups if g.terms]
+    free = [g for g in parsed.groups if not g.terms]
+    if not matched and named and free:
+        # The free words found nothing together with the named terms: rank by them, require only the terms.
+        q = Q.AndMaybe(Q.And([group_query(g) for g in named]), Q.Or([group_query(g) for g in free]))
+        matched = _matches(snap, q)
+    return q, matched
+
+
+def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+    """The search object for `params` (cached per index version); ParamError(404) past the last page."""
+    return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues)))
+
+
+def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+    parsed = parse_query(params.q, vocab, cues)
+    q, matched = _base_matches(snap, parsed, params)
+    allowed = {d for d in matched if _passes(snap.facets[d], params, None)}
+    total = len(allowed)
+    pages = max(1, -(-total // params.per_page))
+    if params.page > pages:
+        raise ParamError([f"page {params.page} is past the last page ({pages})"], status=404)
+    corrected = _correction(snap, parsed) if parsed.groups else None
+    stems = query_stems(parsed, corrected)
+    results: list[dict[str, Any]] = []
+    if q is not None and allowed:
+        limit = params.page * params.per_page
+        hits = snap.searcher.search(q, filter=allowed, limit=limit)
+        for hit in hits[(params.page - 1) * params.per_page : limit]:
+            results.append(_result(snap, hit.docnum, float(hit.score or 0.0), stems))
+    if corrected and corrected.lower() == params.q.lower():
+        corrected = None
+    notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not total else None)
+    return {
+        "query": params.q,
+        "corrected_query": corrected,
+        "total": total,
+        "page": params.page,
+        "per_page": params.per_page,
+        "results": results,
+        "facets": facet_counts(snap, matched, params),
+        "answer": build_answer(parsed, results, snap) if results else None,
+        "notice": notice,
+    }
+
+
+def _result(snap: Snapshot, docnum: int, score: float, stems: set[str]) -> dict[str, Any]:
+    entry = snap.entry_at(docnum)
+    sources = ranked_sources(entry, stems)
+    quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
+    return {
+        "id": entry["id"],
+        "kind": entry["kind"],
+        "name": entry["name"],
+        "summary": entry.get("summary", ""),
+        "snippet": highlight(quoted, stems),
+        "score": round(score, 4),
+        "url": f"/entries/{entry['id']}",
+        "facets": {f: list(v) for f, v in snap.facets[docnum].items() if f != "kind"},
+        "sources": sources[:MAX_RESULT_SOURCES],
+        "source_count": len(sources),
+        "contact": entry.get("contact"),
+    }

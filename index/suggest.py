@@ -1,0 +1,49 @@
+"""As-you-type suggestions over entry names and aliases, ranked by how many articles back each entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.reader import Snapshot
+from kb.vocabulary import fold
+
+MIN_PREFIX = 2
+MAX_SUGGESTIONS = 8
+
+
+def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int]]:
+    """(folded text, text, id, kind, article count) for every name and alias, built once per version."""
+    rows = []
+    for eid, docnum in snap.ids.items():
+        entry = snap.entry_at(docnum)
+        n = len(entry.get("sources", []))
+        for text in dict.fromkeys([entry["name"], *entry.get("aliases", [])]):
+            rows.append((fold(text), text, eid, entry["kind"], n))
+    return rows
+
+
+def suggest(snap: Snapshot, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[dict[str, Any]]:
+    """Names and aliases with a word starting with `prefix` (whole-name starts first), one per entry."""
+    want = " ".join(fold(prefix).split())
+    if len(want) < MIN_PREFIX:
+        return []
+    rows = snap.cached(("suggest-table",), lambda: _table(snap))
+    scored = []
+    for folded, text, eid, kind, n in rows:
+        if folded.startswith(want):
+            rank = 0
+        elif f" {want}" in f" {folded}":
+            rank = 1
+        else:
+            continue
+        scored.append((rank, -n, len(text), text, eid, kind))
+    scored.sort()
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for _, _, _, text, eid, kind in scored:
+        if eid not in seen:
+            seen.add(eid)
+            out.append({"text": text, "id": eid, "kind": kind})
+        if len(out) >= limit:
+            break
+    return out

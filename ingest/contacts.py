@@ -1,0 +1,252 @@
+"""Clinic contact facts (name, address, phones, email, hours) from structured data and visible text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+import phonenumbers
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+from ingest.decode import clean_text
+from kb.cues import load_cues
+from kb.model import Fact
+from kb.vocabulary import DATA_DIR
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+_DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
+_TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
+_HOURS = re.compile(
+    rf"\b{_DAY}(?:\s*(?:-|–|—|to|&|,)\s*{_DAY})*\s*:?\s*(?:{_TIME}\s*(?:-|–|—|to)\s*{_TIME}|closed)",
+    re.IGNORECASE,
+)
+_STREET_START = re.compile(r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?\s+(?=[A-Z0-9])")
+_ABBREVIATED = ("St", "Ste", "Rd", "Dr", "Ave", "Blvd", "Hwy", "No", "Mt", "Pl", "Ct", "Ln")
+_BREAK = re.compile(
+    r"(?:[!?;:\n]|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.)\s+|\b(?:at|email|or)\s+"
+)
+_NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question", "answer", "breadcrumblist",
+                     "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",
+                     "readaction", "sitenavigationelement", "howto", "postaladdress", "geocoordinates"}
+REGION_CODES = ("US", "CA", "GB", "AU", "NZ", "IE")
+
+
+@cache
+def _postcode_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    places = yaml.safe_load((DATA_DIR / "places.yaml").read_text(encoding="utf-8"))
+
+    def names(table: dict[str, str]) -> str:
+        return "|".join(sorted((re.escape(x) for k, v in table.items() for x in (k, v)), key=len, reverse=True))
+
+    return (
+        ("US", re.compile(rf"\b(?:{names(places['us_states'])}),?\s+\d{{5}}(?:-\d{{4}})?\b")),
+        ("CA", re.compile(rf"\b(?:{names(places['ca_provinces'])}),?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")),
+        ("AU", re.compile(rf"\b(?:{names(places['au_states'])}),?\s+\d{{4}}\b")),
+        ("GB", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")),
+    )
+
+
+def region_hints(text: str) -> list[str]:
+    """Phone regions to try, most likely first, from the postcodes and phone prefixes the text shows."""
+    found = [code for code, pattern in _postcode_patterns() if pattern.search(text)]
+    if "+44" in text:
+        found.append("GB")
+    if "+61" in text:
+        found.append("AU")
+    return list(dict.fromkeys([*found, *REGION_CODES]))
+
+
+def phones_in(text: str, regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """Valid phone numbers in `text` as (E.164, national display), in order of appearance."""
+    seen: dict[str, tuple[int, str]] = {}
+    spans: list[tuple[int, int]] = []
+    for region in regions or region_hints(text):
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            if any(m.start < end and start < m.end for start, end in spans):
+                continue  # a number already read under a likelier region
+            spans.append((m.start, m.end))
+            e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            display = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            seen.setdefault(e164, (m.start, display))
+    return [(e164, display) for e164, (_, display) in sorted(seen.items(), key=lambda kv: kv[1][0])]
+
+
+def display_phone(e164: str) -> str:
+    """A phone number as people write it in its own country, e.g. (425) 347-8614 or 0113 496 0123."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def addresses_in(text: str) -> list[str]:
+    """Street addresses in `text` that end with a postcode of a known country."""
+    out = []
+    for _, pattern in _postcode_patterns():
+        for m in pattern.finditer(text):
+            window_start = max(0, m.start() - 160)
+            window = text[window_start : m.start()]
+            breaks = list(_BREAK.finditer(window))
+            if breaks:
+                window_start += breaks[-1].end()
+                window = text[window_start : m.start()]
+            start = _STREET_START.search(window)
+            if start:
+                address = clean_text(text[window_start + start.start() : m.end()]).strip(" ,")
+                if address not in out and 2 <= len(address.split()) <= 20:
+                    out.append(address)
+    return out
+
+
+def hours_in(text: str) -> list[str]:
+    """Opening-hours phrases such as 'Mon–Fri 8am–6pm'."""
+    return list(dict.fromkeys(clean_text(m.group(0)) for m in _HOURS.finditer(text)))
+
+
+@cache
+def _clinic_name_pattern() -> re.Pattern[str]:
+    cues = load_cues()
+    org = "|".join(re.escape(w) for w in sorted(cues["organisation_words"], key=len, reverse=True))
+    word = r"(?:[A-Z][\w'’.-]*|&|and|of|the|on)"
+    trigger = r"(?i:visit|contact|call|welcome to|here at|team at|book (?:with|at)|choose|at)"
+    return re.compile(
+        rf"\b{trigger}\s+(?:us\s+at\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+{word}){{0,6}}\s+(?i:{org}))(?!\w)"
+        rf"(?:\s+(?:in|of)\s+[A-Z][a-z]+)?",
+    )
+
+
+def clinic_names_in(text: str) -> list[str]:
+    """Clinic names introduced by 'visit …', 'call …', 'welcome to …', 'here at …' in visible text."""
+    names = []
+    for m in _clinic_name_pattern().finditer(text):
+        name = m.group("name").strip()
+        if name.split()[0].lower() in {"our", "your", "this", "the", "a", "an", "my"}:
+            continue
+        names.append(name)
+    return names
+
+
+def facts_from_text(text: str, origin: str, *, names: bool = True) -> list[Fact]:
+    """Every contact fact visible in a piece of text."""
+    facts = [Fact("phone", e164, origin) for e164, _ in phones_in(text)]
+    facts += [Fact("email", e.lower(), origin) for e in _EMAIL.findall(text)]
+    facts += [Fact("address", a, origin) for a in addresses_in(text)]
+    facts += [Fact("hours", h, origin) for h in hours_in(text)]
+    if names:
+        facts += [Fact("name", n, origin) for n in clinic_names_in(text)]
+    return facts
+
+
+def _jsonld_objects(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
+    for script in soup.find_all("script", type=re.compile("ld\\+json", re.IGNORECASE)):
+        try:
+            data = json.loads(script.string or script.get_text() or "null")
+        except (json.JSONDecodeError, RecursionError):
+            continue  # malformed JSON-LD is common; the visible text still has the facts
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+
+
+def jsonld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Every JSON object inside the page's JSON-LD blocks (nested ones too)."""
+    return list(_jsonld_objects(soup))
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    raw = obj.get("@type") or []
+    return {str(t).lower() for t in (raw if isinstance(raw, list) else [raw])}
+
+
+def _postal(address: Any) -> str | None:
+    if isinstance(address, str):
+        return clean_text(address)
+    if isinstance(address, dict):
+        region = " ".join(str(address.get(k, "")) for k in ("addressRegion", "postalCode")).strip()
+        parts = [address.get("streetAddress"), address.get("addressLocality"), region]
+        return ", ".join(clean_text(str(p)) for p in parts if p) or None
+    return None
+
+
+def facts_from_jsonld(soup: BeautifulSoup) -> list[Fact]:
+    """Contact facts of businesses described in schema.org JSON-LD."""
+    facts = []
+    for obj in _jsonld_objects(soup):
+        types = _types(obj)
+        if types & _NON_CLINIC_TYPES or not ("telephone" in obj or "address" in obj):
+            continue
+        if obj.get("name"):
+            facts.append(Fact("name", clean_text(str(obj["name"])), "json-ld"))
+        for phone in _as_list(obj.get("telephone")):
+            facts += [Fact("phone", e164, "json-ld") for e164, _ in phones_in(str(phone))]
+        for email in _as_list(obj.get("email")):
+            facts.append(Fact("email", str(email).removeprefix("mailto:").lower(), "json-ld"))
+        for address in _as_list(obj.get("address")):
+            if postal := _postal(address):
+                facts.append(Fact("address", postal, "json-ld"))
+        for hours in _as_list(obj.get("openingHours")):
+            facts.append(Fact("hours", clean_text(str(hours)), "json-ld"))
+        for spec in _as_list(obj.get("openingHoursSpecification")):
+            if isinstance(spec, dict):
+                days = ", ".join(str(d).rsplit("/", 1)[-1] for d in _as_list(spec.get("dayOfWeek")))
+                facts.append(Fact("hours", f"{days} {spec.get('opens', '')}–{spec.get('closes', '')}", "json-ld"))
+        if obj.get("url"):
+            facts.append(Fact("website", str(obj["url"]), "json-ld"))
+    return facts
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def facts_from_markup(soup: BeautifulSoup) -> list[Fact]:
+    """Contact facts from microdata, <address> blocks, tel: and mailto: links."""
+    facts = []
+    for el in soup.find_all(itemprop=True):
+        prop = str(el.get("itemprop", "")).lower()
+        value = clean_text(str(el.get("content") or el.get_text(" ")))
+        if not value:
+            continue
+        if prop == "telephone":
+            facts += [Fact("phone", e164, "microdata") for e164, _ in phones_in(value)]
+        elif prop == "email":
+            facts.append(Fact("email", value.removeprefix("mailto:").lower(), "microdata"))
+        elif prop == "address":
+            facts.append(Fact("address", value, "microdata"))
+        elif prop == "name" and _in_business_scope(el):
+            facts.append(Fact("name", value, "microdata"))
+        elif prop == "openinghours":
+            facts.append(Fact("hours", value, "microdata"))
+    for el in soup.find_all("address"):
+        text = clean_text(el.get_text(" "))
+        facts += [Fact(f.kind, f.value, "address") for f in facts_from_text(text, "address", names=False)]
+        if not addresses_in(text) and len(text.split()) <= 25 and re.search(r"\d", text):
+            facts.append(Fact("address", text, "address"))
+    for a in soup.find_all("a", href=True):
+        href = str(a["href"]).strip()
+        if href.lower().startswith("tel:"):
+            number = href[4:]
+            facts += [Fact("phone", e164, "tel-link") for e164, _ in phones_in(number)]
+        elif href.lower().startswith("mailto:"):
+            email = href[7:].split("?")[0].strip().lower()
+            if _EMAIL.fullmatch(email):
+                facts.append(Fact("email", email, "mailto-link"))
+    return facts
+
+
+def _in_business_scope(el: Tag) -> bool:
+    scope = el.find_parent(attrs={"itemscope": True})
+    kind = str(scope.get("itemtype", "")).lower() if scope else ""
+    return bool(kind) and not any(t in kind for t in ("person", "article", "webpage", "postaladdress"))

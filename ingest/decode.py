@@ -1,0 +1,87 @@
+"""Bytes to text: BOM, then valid UTF-8, then the declared charset, then detection (charset-normalizer)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text in any encoding kb can tell."""
+
+
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w:.-]+)""",
+    re.IGNORECASE,
+)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Browsers decode these labels as windows-1252; so do we (curly quotes in "latin-1" pages are common).
+_WHATWG_ALIASES = {"iso-8859-1": "windows-1252", "latin1": "windows-1252", "latin-1": "windows-1252",
+                   "us-ascii": "windows-1252", "ascii": "windows-1252", "iso8859-1": "windows-1252"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a meta tag or XML declaration, if any and if Python knows it."""
+    m = _DECLARED.search(data[:4096])
+    if not m:
+        return None
+    label = (m.group(1) or m.group(2)).decode("ascii", "ignore").lower()
+    label = _WHATWG_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes with NULs or many control characters and no UTF-16/32 BOM."""
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode `data`; returns (text, encoding used). Raises UndecodableError for binary or hopeless bytes."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace").lstrip("\ufeff"), name
+    if looks_binary(data):
+        raise UndecodableError("binary file (NUL or control bytes)")
+    try:
+        # Valid UTF-8 with non-ASCII bytes is almost never anything else, whatever the page declares.
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    if declared and declared != "utf-8":
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    raise UndecodableError("could not detect the text encoding")
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_text(text: str) -> str:
+    """One line of text: invisible characters removed, every run of white space one space."""
+    text = _INVISIBLE.sub("", text)
+    return re.sub(r"\s+", " ", _SPACES.sub(" ", text)).strip()
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and CR to LF, odd spaces to plain spaces, invisible characters removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text))

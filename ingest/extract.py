@@ -1,0 +1,201 @@
+"""Article + vocabulary to mentions and relations: vocabulary matching read together with document structure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Literal
+
+from ingest.clinic_facts import clinic_facts
+from ingest.sentences import split_sentences
+from kb.cues import Cues, load_cues
+from kb.model import Article, Block, Extraction, Mention, Section
+from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
+
+Context = Literal["heading", "list", "prose", "title"]
+_CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context"}
+MAX_DISCOVERED_WORDS = 8
+
+
+def contexts_of(text: str, cues: Cues) -> frozenset[str]:
+    """Which kinds of list a heading or lead-in introduces (condition, benefit, technique)."""
+    return frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
+
+
+def is_english(article: Article, cues: Cues | None = None) -> bool:
+    """False when the page declares another language or its words are rarely English function words."""
+    if article.lang and not article.lang.lower().startswith("en"):
+        return False
+    words = re.findall(r"[a-zA-Z]+", " ".join(b.text for s in article.sections for b in s.blocks).lower())
+    if len(words) < 60:
+        return True
+    common = (cues or load_cues()).words("english_function_words")
+    return sum(1 for w in words if w in common) / len(words) >= 0.12
+
+
+def strip_item(text: str, cues: Cues) -> str:
+    """A list item without bullets, leading 'Symptoms of'-style words and trailing punctuation."""
+    text = text.strip().rstrip(".;:,!")
+    for prefix in sorted(cues["item_prefixes"], key=len, reverse=True):
+        if fold(text).startswith(prefix + " "):
+            text = text[len(prefix) + 1 :].strip()
+    return text
+
+
+def loose_match(text: str, terms: list[Term]) -> Term | None:
+    """A term whose phrase words all appear in order in a short list item, with at most one word between."""
+    keys = phrase_key(text)
+    best: tuple[int, Term] | None = None
+    for term in terms:
+        for phrase in term.text_phrases():
+            want = phrase_key(phrase)
+            if len(want) < 2:
+                continue
+            pos, gaps = -1, 0
+            for w in want:
+                try:
+                    nxt = keys.index(w, pos + 1)
+                except ValueError:
+                    break
+                if pos >= 0:
+                    gaps += nxt - pos - 1
+                pos = nxt
+            else:
+                if gaps <= 1 and (best is None or len(want) > best[0]):
+                    best = (len(want), term)
+    return best[1] if best else None
+
+
+class _Extractor:
+    def __init__(self, article: Article, vocab: Vocabulary, cues: Cues):
+        self.article, self.vocab, self.cues = article, vocab, cues
+        self.mentions: list[Mention] = []
+        self.relations: list[tuple[str, str, str]] = []
+        self.treat = cues.pattern("treatment_verbs")
+        self.terms_by_kind: dict[str, list[Term]] = {}
+        for term in vocab.terms:
+            self.terms_by_kind.setdefault(term.kind, []).append(term)
+
+    def add(self, matches: list[Match], section: str, sentence: str, context: Context) -> list[Term]:
+        terms = []
+        for m in matches:
+            self.mentions.append(Mention(m.term.kind, m.term.name, section, sentence, context))  # type: ignore[arg-type]
+            terms.append(m.term)
+        return terms
+
+    def run(self) -> Extraction:
+        art = self.article
+        find = self.vocab.matcher.find
+        title_terms = self.add(find(art.title), art.title, art.title, "title")
+        primary = [t for t in title_terms if t.kind == "technique"] or self._most_named_techniques()
+        for section in art.sections:
+            self._section(section, primary, find)
+        return Extraction(
+            article_id=art.article_id, path=art.path, title=art.title, url=art.url,
+            clinic=None, published=art.published, updated=art.updated,
+            mentions=self.mentions, relations=list(dict.fromkeys(self.relations)),
+        )
+
+    def _most_named_techniques(self) -> list[Term]:
+        counts: Counter[Term] = Counter()
+        for section in self.article.sections:
+            for block in section.blocks:
+                counts.update(m.term for m in self.vocab.matcher.find(block.text) if m.term.kind == "technique")
+        return [counts.most_common(1)[0][0]] if counts else []
+
+    def _section(self, section: Section, primary: list[Term], find) -> None:
+        heading = section.heading
+        contexts = contexts_of(heading, self.cues)
+        heading_terms = []
+        if heading != self.article.title:
+            heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
+        heading_techniques = [t for t in heading_terms if t.kind == "technique"] or primary
+        if len([t for t in heading_terms if t.kind == "technique"]) >= 2 and self.cues.pattern(
+            "comparison_words"
+        ).search(heading):
+            self._compare(heading_terms, section, heading)
+        for kind in ("benefit", "condition"):
+            for term in (t for t in heading_terms if t.kind == kind):
+                for tech in heading_techniques:
+                    if tech is not term:
+                        self.relations.append((tech.id, term.id, self._evidence(section, tech, heading)))
+        lead_in = ""
+        for block in section.blocks:
+            if block.kind == "item":
+                item_contexts = contexts | contexts_of(lead_in, self.cues)
+                lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
+                self._item(block, heading, item_contexts, lead_techniques or heading_techniques)
+            else:
+                lead_in = block.text
+                for sentence in split_sentences(block.text):
+                    self._sentence(sentence, heading, contexts, heading_techniques)
+
+    def _compare(self, terms: list[Term], section: Section, heading: str) -> None:
+        techniques = [t for t in terms if t.kind == "technique"]
+        for i, a in enumerate(techniques):
+            for b in techniques[i + 1 :]:
+                self.relations.append((a.id, b.id, heading))
+
+    def _evidence(self, section: Section, technique: Term, fallback: str) -> str:
+        """The first sentence of a section that names the technique, else the heading."""
+        for block in section.blocks:
+            for sentence in split_sentences(block.text):
+                if any(m.term is technique for m in self.vocab.matcher.find(sentence)):
+                    return sentence
+        return fallback
+
+    def _sentence(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
+        terms = self.add(self.vocab.matcher.find(sentence, contexts), heading, sentence, "prose")
+        named = [t for t in terms if t.kind == "technique"]
+        if not named or not self.treat.search(sentence):
+            return
+        for term in terms:
+            if term.kind in {"condition", "benefit"}:
+                for tech in named:
+                    self.relations.append((tech.id, term.id, sentence))
+
+    def _item(self, block: Block, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
+        text = strip_item(block.text, self.cues)
+        matches = self.vocab.matcher.find(text, contexts)
+        kinds_found = {m.term.kind for m in matches}
+        for kind in contexts & {"condition", "benefit", "technique"}:
+            if kind in kinds_found:
+                continue
+            term = loose_match(text, self.terms_by_kind.get(kind, []))
+            if term is not None:
+                matches.append(Match(term, 0, len(text), "loose"))
+                kinds_found.add(kind)
+        terms = self.add(matches, heading, block.text, "list")
+        for term in terms:
+            if term.kind in contexts & {"condition", "benefit"}:
+                for tech in techniques:
+                    self.relations.append((tech.id, term.id, block.text))
+        for kind in sorted(contexts & {"condition", "benefit"}):
+            if not kinds_found and 0 < len(text.split()) <= MAX_DISCOVERED_WORDS and not text.endswith("?"):
+                name = text[0].upper() + text[1:]
+                self.mentions.append(Mention(kind, name, heading, block.text, "list", discovered=True))  # type: ignore[arg-type]
+                break  # an unknown item counts once, as the first kind its context names
+
+
+def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Extraction:
+    """Mentions, relations and clinic facts of one article (pure)."""
+    cues = cues or load_cues()
+    result = _Extractor(article, vocab, cues).run()
+    facts = clinic_facts(article)
+    result.clinic = facts["name"] if facts else None
+    result.clinic_facts = facts
+    if facts:
+        result.clinic_evidence = _clinic_evidence(article, facts)
+    return result
+
+
+def _clinic_evidence(article: Article, facts: dict) -> list[str] | None:
+    """The main-content sentence that names the clinic (or, failing that, gives its phone or address)."""
+    needles = [facts["name"].lower()] + [a["value"].lower()[:20] for a in facts.get("addresses", [])]
+    for section in article.sections:
+        for block in section.blocks:
+            if any(n in block.text.lower() for n in needles):
+                for sentence in split_sentences(block.text):
+                    if any(n in sentence.lower() for n in needles):
+                        return [section.heading, sentence]
+    return None

@@ -1,0 +1,109 @@
+"""Markdown with YAML or TOML front matter to Article; content may also live in front-matter keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from typing import Any
+
+import markdown as md
+import yaml
+from bs4 import BeautifulSoup
+
+from ingest import contacts
+from ingest.decode import clean_text
+from ingest.html_article import sections_from_element
+from kb.model import Article, Block, Fact, Section, article_id
+
+_YAML = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
+_BODY_KEYS = ("body", "content", "text", "article")
+_LEAD_KEYS = ("description", "summary", "excerpt", "intro", "lead")
+_FAQ_KEYS = ("faq", "faqs", "questions")
+_URL_KEYS = ("canonical", "canonical_url", "url", "permalink")
+_CLINIC_KEYS = ("clinic", "practice", "business", "site", "site_name", "organization", "organisation")
+
+
+class FrontMatterError(ValueError):
+    """The front matter is not valid YAML or TOML."""
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(front matter as a dict, the rest of the text); an empty dict when there is none."""
+    text = text.lstrip("\ufeff")
+    for pattern, loader in ((_YAML, yaml.safe_load), (_TOML, tomllib.loads)):
+        m = pattern.match(text)
+        if m:
+            try:
+                data = loader(m.group(1))
+            except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+                raise FrontMatterError(f"front matter is not valid: {str(exc).splitlines()[0]}") from exc
+            return (data if isinstance(data, dict) else {}), text[m.end():]
+    return {}, text
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return clean_text(str(value)) or None
+
+
+def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    return next((lowered[k] for k in keys if lowered.get(k)), None)
+
+
+def parse_markdown(text: str, path: str) -> Article:
+    """Parse a Markdown article into an Article (pure)."""
+    meta, body = split_front_matter(text)
+    title = _text(_first(meta, ("title", "name", "headline"))) or ""
+    html = md.markdown(body, extensions=["extra", "sane_lists"])
+    sections = sections_from_element(BeautifulSoup(html, "lxml").body or BeautifulSoup("", "lxml"), title)
+    lead = _text(_first(meta, _LEAD_KEYS))
+    if lead and not any(lead == b.text for s in sections for b in s.blocks):
+        sections[0].blocks.insert(0, Block("paragraph", lead))
+    body_value = _first(meta, _BODY_KEYS)
+    if isinstance(body_value, str):
+        inner = BeautifulSoup(md.markdown(body_value, extensions=["extra"]), "lxml").body
+        if inner is not None:
+            more = sections_from_element(inner, title)
+            sections[0].blocks += more[0].blocks
+            sections += more[1:]
+    faq = _first(meta, _FAQ_KEYS)
+    for item in faq if isinstance(faq, list) else []:
+        if isinstance(item, dict):
+            q = _text(item.get("q") or item.get("question"))
+            a = _text(item.get("a") or item.get("answer"))
+            if q and a:
+                sections.append(Section(heading=q, level=3, blocks=[Block("paragraph", a)]))
+    title = title or (sections[0].heading if sections else "") or path
+    sections[0].heading = sections[0].heading or title
+    url = _text(_first(meta, _URL_KEYS))
+    url = url if url and url.startswith(("http://", "https://")) else None
+    clinic = _text(_first(meta, _CLINIC_KEYS))
+    main_text = "\n".join(b.text for s in sections for b in s.blocks)
+    facts = [Fact("name", clinic, "front-matter")] if clinic else []
+    for key in ("phone", "telephone"):
+        if value := _text(_first(meta, (key,))):
+            facts += [Fact("phone", e164, "front-matter") for e164, _ in contacts.phones_in(value)]
+    if email := _text(_first(meta, ("email",))):
+        facts.append(Fact("email", email, "front-matter"))
+    if address := _text(_first(meta, ("address",))):
+        facts.append(Fact("address", address, "front-matter"))
+    facts += contacts.facts_from_text(main_text, "main")
+    return Article(
+        article_id=article_id(path, url),
+        path=path,
+        title=title,
+        url=url,
+        sections=[s for s in sections if s.blocks],
+        facts=facts,
+        site=clinic,
+        published=_text(_first(meta, ("date", "published", "pubdate", "created"))),
+        updated=_text(_first(meta, ("updated", "lastmod", "modified", "last_modified"))),
+        lang=_text(_first(meta, ("lang", "language"))),
+        fmt="markdown",
+    )

@@ -1,0 +1,145 @@
+"""Per-article extractions to knowledge-base entries: one entry per kind and canonical name, with sources."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ingest.clinic_facts import same_value
+from kb.cues import load_cues
+from kb.model import Entry, Extraction, Mention, Passage, Relation, Source, entry_id
+from kb.vocabulary import Vocabulary
+
+MAX_PASSAGES_PER_ARTICLE = 12
+_CONTEXT_RANK = {"prose": 0, "list": 1, "heading": 2, "title": 3}
+
+
+def _passage_rank(mention: Mention, treat: re.Pattern[str]) -> tuple[int, int, int]:
+    """Prose that states treatment first, then prose, then list items, headings, titles; long before short."""
+    words = len(mention.sentence.split())
+    return (_CONTEXT_RANK[mention.context], 0 if treat.search(mention.sentence) else 1, -min(words, 40))
+
+
+def _source(ex: Extraction, section: str, sentence: str) -> Source:
+    return Source(ex.article_id, ex.title, ex.path, ex.url, ex.clinic, section, sentence)
+
+
+def _summary(entry: Entry, names: list[str]) -> str:
+    """The passage that defines the entry ('X is …') when an article has one, else its best passage."""
+    lowered = [n.lower() for n in names]
+    for p in entry.passages:
+        s = p.sentence.lower()
+        if p.context == "prose" and any(s.startswith(n) or s.startswith("a " + n) for n in lowered) and " is " in s:
+            return p.sentence
+    prose = [p.sentence for p in entry.passages if p.context == "prose"]
+    return prose[0] if prose else (entry.passages[0].sentence if entry.passages else "")
+
+
+def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
+    """Merge every article's extraction into entries (pure); ordering is stable for stable input."""
+    treat = load_cues().pattern("treatment_verbs")
+    entries: dict[str, Entry] = {}
+    by_article: dict[str, Extraction] = {ex.article_id: ex for ex in extractions}
+    for ex in sorted(extractions, key=lambda e: e.path):
+        grouped: dict[str, list[Mention]] = defaultdict(list)
+        for m in ex.mentions:
+            grouped[entry_id(m.kind, m.name)].append(m)
+        for eid, mentions in grouped.items():
+            first = mentions[0]
+            entry = entries.get(eid) or entries.setdefault(eid, _new_entry(eid, first, vocab))
+            ranked = sorted(mentions, key=lambda m: _passage_rank(m, treat))
+            best = ranked[0]
+            entry.sources.append(_source(ex, best.section, best.sentence))
+            seen = {p.sentence for p in entry.passages}
+            for m in ranked[:MAX_PASSAGES_PER_ARTICLE]:
+                if m.sentence not in seen:
+                    seen.add(m.sentence)
+                    entry.passages.append(Passage(ex.article_id, m.section, m.sentence, m.context))
+    _relate(entries, extractions)
+    _clinics(entries, extractions)
+    for entry in entries.values():
+        term = vocab.by_id.get(entry.id)
+        entry.summary = _summary(entry, [entry.name, *(term.aliases if term else ())])
+        entry.related.sort(key=lambda r: (r.kind, r.name, by_article[r.article_id].path))
+    return sorted(entries.values(), key=lambda e: e.id)
+
+
+def _new_entry(eid: str, mention: Mention, vocab: Vocabulary) -> Entry:
+    term = vocab.by_id.get(eid)
+    if term is None:
+        return Entry(id=eid, kind=mention.kind, name=mention.name, discovered=mention.discovered)
+    icd = {"code": term.icd10, "title": term.icd10_title or ""} if term.icd10 else None
+    return Entry(
+        id=eid, kind=mention.kind, name=term.name, aliases=[*term.aliases, *term.acronyms],
+        body_region=list(term.body_region), icd10=icd, category=term.category,
+    )
+
+
+def _link(entries: dict[str, Entry], a: str, b: str, article_id: str, sentence: str) -> None:
+    if a not in entries or b not in entries or a == b:
+        return
+    for x, y in ((a, b), (b, a)):
+        target = entries[y]
+        existing = {(r.id, r.article_id) for r in entries[x].related}
+        if (y, article_id) not in existing:
+            entries[x].related.append(Relation(y, target.kind, target.name, article_id, sentence))
+
+
+def _relate(entries: dict[str, Entry], extractions: list[Extraction]) -> None:
+    for ex in extractions:
+        for a, b, sentence in ex.relations:
+            _link(entries, a, b, ex.article_id, sentence)
+
+
+def _treated_in(entries: dict[str, Entry], ex: Extraction) -> dict[str, str]:
+    """Conditions and techniques an article presents as treated or offered, with the sentence that says so."""
+    out: dict[str, str] = {}
+    for a, b, sentence in ex.relations:
+        for eid in (a, b):
+            if eid in entries and entries[eid].kind in {"condition", "technique"}:
+                out.setdefault(eid, sentence)
+    for m in ex.mentions:
+        eid = entry_id(m.kind, m.name)
+        if m.kind == "condition" and m.context == "list" and not m.discovered:
+            out.setdefault(eid, m.sentence)
+    return out
+
+
+def _clinics(entries: dict[str, Entry], extractions: list[Extraction]) -> None:
+    for ex in sorted(extractions, key=lambda e: e.path):
+        facts = ex.clinic_facts
+        if not facts:
+            continue
+        eid = entry_id("clinic", facts["name"])
+        entry = entries.setdefault(eid, Entry(id=eid, kind="clinic", name=facts["name"], contact=_empty_contact()))
+        assert entry.contact is not None
+        for field in ("names", "addresses", "phones", "emails", "hours", "websites"):
+            _merge_values(entry.contact[field], facts.get(field, []), ex.article_id)
+        sentence = _contact_sentence(ex, facts)
+        entry.sources.append(_source(ex, sentence[0], sentence[1]))
+        if sentence[1]:
+            entry.passages.append(Passage(ex.article_id, sentence[0], sentence[1], "prose"))
+        for eid_treated, evidence in _treated_in(entries, ex).items():
+            _link(entries, eid_treated, eid, ex.article_id, evidence)
+
+
+def _empty_contact() -> dict[str, Any]:
+    return {"names": [], "addresses": [], "phones": [], "emails": [], "hours": [], "websites": []}
+
+
+def _merge_values(into: list[dict[str, Any]], values: list[dict[str, Any]], article_id: str) -> None:
+    for item in values:
+        found = next((v for v in into if same_value(v["value"], item["value"])), None)
+        if found is None:
+            into.append({"value": item["value"], "origins": list(item["origins"]), "article_ids": [article_id]})
+        else:
+            found["origins"] = list(dict.fromkeys([*found["origins"], *item["origins"]]))
+            found["article_ids"] = list(dict.fromkeys([*found["article_ids"], article_id]))
+
+
+def _contact_sentence(ex: Extraction, facts: dict[str, Any]) -> tuple[str, str]:
+    """(section, sentence) of the article's main content that names the clinic, if any."""
+    if ex.clinic_evidence:
+        return ex.clinic_evidence[0], ex.clinic_evidence[1]
+    return ex.title, ""

@@ -1,0 +1,25 @@
+"""Dispatch an article's text to the parser for its format."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from ingest.html_article import parse_html
+from ingest.markdown_article import parse_markdown
+from ingest.text_article import parse_text
+from kb.model import Article
+
+FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".php": "html",
+           ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+def parse_article(text: str, path: str) -> Article:
+    """Parse article text by the format its file name says (pure: no IO)."""
+    fmt = FORMATS.get(PurePath(path).suffix.lower(), "text")
+    if fmt == "text" and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
+        fmt = "html"  # a saved page with the wrong extension
+    if fmt == "html":
+        return parse_html(text, path)
+    if fmt == "markdown":
+        return parse_markdown(text, path)
+    return parse_text(text, path)

@@ -1,0 +1,252 @@
+"""The `kb` command line: ingest, search, show, export, stats, eval, serve, rollback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.params import ParamError, parse_params
+from index.store import StoreError
+from kb.config import resolve_data_dir
+from kb.knowledge import IngestFailed, KnowledgeBase
+from kb.model import KINDS
+
+FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def with_kb(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --data-dir, open the knowledge base, and turn domain errors into exit code 1 with a clear message."""
+
+    @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+                  help="Knowledge-base folder (default: $KB_DATA_DIR, else ./kb-data).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, data_dir: str | None, **kwargs: Any) -> Any:
+        kb = KnowledgeBase(resolve_data_dir(data_dir))
+        try:
+            return func(kb, *args, **kwargs)
+        except (StoreError, ParamError) as exc:
+            click.echo(f"kb: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kb")
+def main() -> None:
+    """kb: a searchable knowledge base of a clinic's articles, every answer citing its source."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--add", is_flag=True, help="Merge into the live knowledge base instead of replacing it.")
+@click.option("--strict", is_flag=True, help="Exit 1 (and publish nothing) if any file is skipped.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_kb
+def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, as_json: bool) -> None:
+    """Parse article files and folders and publish a new index version atomically."""
+    bar = None
+    progress = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True)
+        progress = lambda _path: bar.update(1)  # noqa: E731
+    try:
+        report = kb.ingest(list(paths), add=add, strict=strict, progress=progress)
+    except IngestFailed as exc:
+        skipped = [{"path": s.path, "reason": s.reason} for s in exc.result.skipped]
+        if as_json:
+            _emit({"articles": 0, "entries": {}, "skipped": skipped, "index_version": None, "error": str(exc)})
+        else:
+            for s in skipped:
+                click.echo(f"  skipped  {s['path']}: {s['reason']}")
+        click.echo(f"kb: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    m = report.manifest
+    if as_json:
+        _emit({"articles": m["articles"], "entries": m["entries"], "skipped": m["skipped"],
+               "index_version": m["index_version"], "discovered": m["discovered"]})
+        return
+    for path, outcome in report.result.outcomes:
+        click.echo(f"  {outcome.split(':')[0]:<8} {path}: {outcome.split(': ', 1)[1]}")
+    counts = ", ".join(f"{n} {kind}s" for kind, n in m["entries"].items())
+    click.echo(f"Ingested {len(report.result.extractions)} article(s); the knowledge base has {m['articles']} "
+               f"article(s) and {counts}. Skipped {len(m['skipped'])}. Index version {m['index_version']}.")
+    if m["clinics"]:
+        click.echo("Clinics: " + "; ".join(m["clinics"]))
+    if m["discovered"]:
+        click.echo("Discovered (not in the vocabulary; candidates to add to kb/data):")
+        for d in m["discovered"]:
+            click.echo(f"  {d['kind']:<9} {d['name']}  ({', '.join(d['paths'])})")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS), help="Only this kind (repeatable).")
+@click.option("--facet", "facets", multiple=True, metavar="NAME=VALUE",
+              help=f"Filter by a facet value (repeatable); NAME is one of {', '.join(FACET_NAMES)}.")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the /api/search object.")
+@with_kb
+def search(kb: KnowledgeBase, query: str, kinds: tuple[str, ...], facets: tuple[str, ...], limit: int,
+           as_json: bool) -> None:
+    """Search the knowledge base."""
+    multi: dict[str, list[str]] = {"kind": list(kinds)}
+    for item in facets:
+        name, sep, value = item.partition("=")
+        if not sep or name not in FACET_NAMES:
+            raise click.UsageError(f"--facet takes NAME=VALUE with NAME one of {', '.join(FACET_NAMES)}")
+        multi.setdefault(name, []).append(value)
+    try:
+        params = parse_params({"q": query, "per_page": str(limit)}, multi)
+    except ParamError as exc:
+        raise click.UsageError(str(exc)) from exc
+    result = kb.search(params)
+    if as_json:
+        _emit(result)
+        return
+    _print_search(result)
+
+
+def _print_search(result: dict[str, Any]) -> None:
+    import re
+
+    def plain(html: str) -> str:
+        return re.sub(r"</?mark>", "*", html).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") \
+            .replace("&#34;", '"').replace("&#39;", "'")
+
+    if result["notice"]:
+        click.echo(f"! {result['notice']['message']}\n")
+    if result["corrected_query"]:
+        click.echo(f"Did you mean: {result['corrected_query']}?\n")
+    if result["answer"]:
+        click.echo(f"Answer: {result['answer']['text']}")
+        if result["answer"].get("quote"):
+            q = result["answer"]["quote"]
+            click.echo(f"  “{q['sentence']}” — {q['title']} ({q['path']})")
+        click.echo("")
+    click.echo(f"{result['total']} result(s) for “{result['query']}”")
+    for i, r in enumerate(result["results"], 1):
+        click.echo(f"{i:>2}. {r['name']} [{r['kind']}]  {r['id']}")
+        click.echo(f"    {plain(r['snippet'])}")
+        cites = "; ".join(f"{s['title']} ({s['path']})" for s in r["sources"][:2])
+        more = f" +{r['source_count'] - 2} more" if r["source_count"] > 2 else ""
+        click.echo(f"    sources: {cites}{more}")
+
+
+@main.command()
+@click.argument("entry_id")
+@click.option("--json", "as_json", is_flag=True)
+@with_kb
+def show(kb: KnowledgeBase, entry_id: str, as_json: bool) -> None:
+    """One entry with all its sources."""
+    entry = kb.entry(entry_id)
+    if as_json:
+        _emit(entry)
+        return
+    click.echo(f"{entry['name']} [{entry['kind']}]  {entry['id']}")
+    if entry.get("icd10"):
+        click.echo(f"ICD-10-CM {entry['icd10']['code']}: {entry['icd10']['title']}")
+    if entry.get("aliases"):
+        click.echo("Also called: " + ", ".join(entry["aliases"]))
+    if entry.get("summary"):
+        click.echo(f"\n{entry['summary']}\n")
+    if entry.get("contact"):
+        for field in ("phones", "addresses", "emails", "hours"):
+            for v in entry["contact"][field]:
+                label = "hours" if field == "hours" else field[:-1]
+                click.echo(f"{label}: {v['value']}  (seen in {', '.join(v['origins'])})")
+    related: dict[str, list[str]] = {}
+    for r in entry.get("related", []):
+        related.setdefault(r["kind"], [])
+        if r["name"] not in related[r["kind"]]:
+            related[r["kind"]].append(r["name"])
+    for kind, names in sorted(related.items()):
+        click.echo(f"Related {kind}s: {', '.join(names)}")
+    click.echo(f"\nSources ({len(entry['sources'])}):")
+    for s in entry["sources"]:
+        click.echo(f"- {s['title']} ({s['path']}){' — ' + s['clinic'] if s['clinic'] else ''}")
+        click.echo(f"  [{s['section']}] “{s['sentence']}”")
+
+
+@main.command()
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS))
+@with_kb
+def export(kb: KnowledgeBase, kinds: tuple[str, ...]) -> None:
+    """Every entry as JSON Lines (the /api/entries/<id> object)."""
+    for entry in kb.entries(kinds):
+        click.echo(json.dumps(entry, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@with_kb
+def stats(kb: KnowledgeBase, as_json: bool) -> None:
+    """Counts by kind, articles, clinics, index version and size."""
+    s = kb.stats()
+    if as_json:
+        _emit(s)
+        return
+    click.echo(f"index version {s['index_version']} ({s['index_bytes'] / 1024:.0f} KiB), built {s['created']}")
+    click.echo(f"articles: {s['articles']}  skipped: {s['skipped']}  discovered terms: {s['discovered']}")
+    for kind, n in s["entries"].items():
+        click.echo(f"{kind + 's':<11} {n}")
+    click.echo("clinics: " + "; ".join(s["clinics"]))
+
+
+@main.command(name="eval")
+@click.argument("queries_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@with_kb
+def eval_command(kb: KnowledgeBase, queries_file: Path, as_json: bool) -> None:
+    """Search-quality report (hit@5, MRR, out-of-scope handling) over a query file."""
+    from kb.evaluate import evaluate, load_queries
+
+    try:
+        queries = load_queries(queries_file)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    report = evaluate(kb, queries)
+    if as_json:
+        _emit(report)
+        return
+    for row in report["queries"]:
+        mark = "ok  " if row["ok"] else "MISS"
+        click.echo(f"{mark} {row['id']:<6} {row['query'][:48]:<48} rank={row['rank'] or '-'} total={row['total']}")
+    s = report["summary"]
+    click.echo(f"\nqueries {s['queries']}  hit@5 {s['hit_at_5']:.3f}  MRR {s['mrr']:.3f}  "
+               f"out-of-scope {s['out_of_scope_ok']}/{s['out_of_scope']}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPU count).")
+@with_kb
+def serve(kb: KnowledgeBase, host: str, port: int, workers: int | None) -> None:
+    """Serve the web app and JSON API with gunicorn."""
+    from web.serve import serve as run_server
+
+    run_server(kb.data.root, host, port, workers or os.cpu_count() or 1)
+
+
+@main.command()
+@with_kb
+def rollback(kb: KnowledgeBase) -> None:
+    """Make the previous index version live again."""
+    with kb.data.lock():
+        version = kb.data.rollback()
+    click.echo(f"live index version is now {version}")

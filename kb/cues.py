@@ -1,0 +1,43 @@
+"""Cue-word lists (kb/data/cues.yaml) that extraction and search read instead of naming article text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from kb.vocabulary import DATA_DIR
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The lists of kb/data/cues.yaml, each lower-cased."""
+
+    lists: dict[str, tuple[str, ...]]
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self.lists[name]
+
+    def words(self, name: str) -> frozenset[str]:
+        """One list as a set."""
+        return frozenset(self.lists[name])
+
+    def pattern(self, name: str) -> re.Pattern[str]:
+        """A whole-word, case-insensitive regex matching any phrase of one list."""
+        return _pattern(self.lists[name])
+
+
+@cache
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+
+
+@cache
+def load_cues(path: Path | None = None) -> Cues:
+    """Load the cue lists (default: the package's kb/data/cues.yaml)."""
+    raw = yaml.safe_load((path or DATA_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    return Cues({k: tuple(str(v).lower() for v in vs) for k, vs in raw.items()})

@@ -1,0 +1,220 @@
+"""The vocabulary of conditions, techniques and benefits (data files in kb/data) and a phrase matcher over it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.model import entry_id
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
+
+_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophes removed: the form phrases are compared in."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"['\u2019]", "", text.lower())
+
+
+def singular(token: str) -> str:
+    """A light plural fold so 'headaches' meets 'headache' (applied to both sides of a comparison)."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "ics")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> list[tuple[str, str, int, int]]:
+    """Tokens of `text` as (raw, folded key, start, end); punctuation tokens are kept so phrases never span them."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        key = singular(fold(raw)) if raw[0].isalnum() else raw
+        out.append((raw, key, m.start(), m.end()))
+    return out
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """The token keys of a vocabulary phrase."""
+    return tuple(t[1] for t in tokens(phrase.replace("-", " ")) if t[0][0].isalnum())
+
+
+@dataclass(frozen=True)
+class Term:
+    """One vocabulary item."""
+
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    lay_terms: tuple[str, ...] = ()
+    context_terms: tuple[str, ...] = ()
+    body_region: tuple[str, ...] = ()
+    icd10: str | None = None
+    icd10_title: str | None = None
+    category: str | None = None
+    source: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The entry id this term becomes."""
+        return entry_id(self.kind, self.name)
+
+    def text_phrases(self) -> list[str]:
+        """Phrases that identify the term in article text (name, aliases, misspellings)."""
+        return [self.name, *self.aliases, *self.misspellings]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A vocabulary term found in a piece of text."""
+
+    term: Term
+    start: int  # character offsets in the text
+    end: int
+    via: str  # phrase, acronym, context, coordination
+
+
+@dataclass
+class Matcher:
+    """Longest-first phrase matching of vocabulary terms over token sequences."""
+
+    phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
+    context_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
+    acronyms: dict[str, Term] = field(default_factory=dict)
+    max_len: int = 1
+
+    def find(self, text: str, context_kinds: frozenset[str] = frozenset()) -> list[Match]:
+        """Every term named in `text`; `context_kinds` enables context-only terms of those kinds."""
+        toks = tokens(text.replace("-", " "))
+        keys = [t[1] for t in toks]
+        found: list[Match] = []
+        i = 0
+        while i < len(toks):
+            raw = toks[i][0]
+            if raw in self.acronyms:
+                found.append(Match(self.acronyms[raw], toks[i][2], toks[i][3], "acronym"))
+                i += 1
+                continue
+            hit = None
+            for n in range(min(self.max_len, len(toks) - i), 0, -1):
+                key = tuple(keys[i : i + n])
+                term = self.phrases.get(key)
+                via = "phrase"
+                if term is None and context_kinds:
+                    ctx = self.context_phrases.get(key)
+                    if ctx is not None and ctx.kind in context_kinds:
+                        term, via = ctx, "context"
+                if term is not None:
+                    hit = (n, term, via)
+                    break
+            if hit:
+                n, term, via = hit
+                found.append(Match(term, toks[i][2], toks[i + n - 1][3], via))
+                found.extend(self._coordinated(toks, i, n))
+                i += n
+            else:
+                i += 1
+        return found
+
+    def _coordinated(self, toks: list[tuple[str, str, int, int]], i: int, n: int) -> list[Match]:
+        """Expand 'knee, hip, and jaw pain' into knee pain and hip pain when those are terms too."""
+        if n < 2:
+            return []
+        head = tuple(t[1] for t in toks[i + 1 : i + n])
+        out = []
+        j = i - 1
+        saw_conjunction = False
+        while j >= 0:
+            key = toks[j][1]
+            if key in {",", "and", "or", "&", "/"}:
+                saw_conjunction = True
+                j -= 1
+                continue
+            if not saw_conjunction:
+                break
+            term = self.phrases.get((key, *head))
+            if term is None:
+                break
+            out.append(Match(term, toks[j][2], toks[j][3], "coordination"))
+            saw_conjunction = False
+            j -= 1
+        return out
+
+
+class Vocabulary:
+    """Conditions, techniques and benefits loaded from YAML data files."""
+
+    def __init__(self, terms: list[Term]):
+        self.terms = terms
+        self.by_id = {t.id: t for t in terms}
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> Vocabulary:
+        """Load the three vocabulary files from `data_dir` (default: the package's data)."""
+        data_dir = data_dir or DATA_DIR
+        terms: list[Term] = []
+        for kind, filename in VOCAB_FILES.items():
+            raw = yaml.safe_load((data_dir / filename).read_text(encoding="utf-8"))
+            for item in raw[kind + "s"]:
+                terms.append(_term(kind, item))
+        return cls(terms)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The matcher for article text (lay terms excluded: they are for queries only)."""
+        m = Matcher()
+        for term in self.terms:
+            for phrase in term.text_phrases():
+                key = phrase_key(phrase)
+                if key:
+                    m.phrases.setdefault(key, term)
+                    m.max_len = max(m.max_len, len(key))
+            for phrase in term.context_terms:
+                m.context_phrases.setdefault(phrase_key(phrase), term)
+            for acronym in term.acronyms:
+                m.acronyms[acronym] = term
+        return m
+
+    @cached_property
+    def query_phrases(self) -> dict[tuple[str, ...], list[Term]]:
+        """Every phrase a query may use for a term (including lay terms and acronyms), to its terms."""
+        out: dict[tuple[str, ...], list[Term]] = {}
+        for term in self.terms:
+            for phrase in [*term.text_phrases(), *term.lay_terms, *term.acronyms]:
+                key = phrase_key(phrase)
+                if key and term not in out.setdefault(key, []):
+                    out[key].append(term)
+        return out
+
+
+def _term(kind: str, item: dict[str, Any]) -> Term:
+    def strings(key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in item.get(key) or ())
+
+    return Term(
+        kind=kind,
+        name=str(item["name"]),
+        aliases=strings("aliases"),
+        acronyms=strings("acronyms"),
+        misspellings=strings("misspellings"),
+        lay_terms=strings("lay_terms"),
+        context_terms=strings("context_terms"),
+        body_region=strings("body_region"),
+        icd10=item.get("icd10"),
+        icd10_title=item.get("icd10_title"),
+        category=item.get("category"),
+        source=item.get("source"),
+    )

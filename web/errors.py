@@ -1,0 +1,49 @@
+"""One error shape for JSON routes, a friendly page for HTML routes, and never a 500 for what a client sends."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from index.params import ParamError
+from index.store import StoreError
+
+log = logging.getLogger("kb.web")
+
+
+def wants_json() -> bool:
+    """JSON routes answer errors in JSON; pages answer with a page."""
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, error: str, errors: list[str] | None = None) -> tuple[Response | str, int]:
+    """The contract's error body for JSON routes, the error page for HTML routes."""
+    if wants_json():
+        body: dict[str, Any] = {"ok": False, "status": status, "error": error, "errors": errors or [error]}
+        return jsonify(body), status
+    return render_template("error.html", status=status, error=error, errors=errors or []), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(ParamError)
+    def param_error(exc: ParamError):
+        return error_response(exc.status, str(exc) if exc.status != 400 else "invalid parameters", exc.errors)
+
+    @app.errorhandler(StoreError)
+    def store_error(exc: StoreError):
+        return error_response(503, "the knowledge base is not available", [str(exc)])
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return error_response(exc.code or 500, (exc.name or "error").lower(), [exc.description or ""])
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        # Log the path only: query strings hold health searches and stay out of logs.
+        log.exception("unexpected error on %s", request.path)
+        return error_response(500, "internal error", ["something went wrong on our side"])

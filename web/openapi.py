@@ -1,0 +1,119 @@
+"""The OpenAPI 3.1 description of the JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from index.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from index.query import MAX_QUERY_CHARS
+from index.schema import FACETS
+from kb.model import KINDS
+
+_STR = {"type": "string"}
+_NSTR = {"type": ["string", "null"]}
+SOURCE = {"type": "object", "required": ["article_id", "title", "path", "url", "clinic", "section", "sentence"],
+          "properties": {"article_id": _STR, "title": _STR, "path": _STR, "url": _NSTR, "clinic": _NSTR,
+                         "section": _STR, "sentence": _STR}}
+ERROR = {"type": "object", "required": ["ok", "status", "error", "errors"],
+         "properties": {"ok": {"const": False}, "status": {"type": "integer"}, "error": _STR,
+                        "errors": {"type": "array", "items": _STR}}}
+RESULT = {"type": "object",
+          "required": ["id", "kind", "name", "summary", "snippet", "score", "url", "facets", "sources", "source_count"],
+          "properties": {"id": _STR, "kind": {"enum": list(KINDS)}, "name": _STR, "summary": _STR,
+                         "snippet": {"type": "string", "description": "HTML: escaped article text, matches in <mark>"},
+                         "score": {"type": "number"}, "url": _STR,
+                         "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _STR}},
+                         "sources": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/Source"}},
+                         "source_count": {"type": "integer"}}}
+SEARCH = {"type": "object",
+          "required": ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer",
+                       "notice"],
+          "properties": {
+              "query": _STR, "corrected_query": _NSTR, "total": {"type": "integer"},
+              "page": {"type": "integer"}, "per_page": {"type": "integer"},
+              "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+              "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
+                  "type": "object", "required": ["value", "count", "selected"],
+                  "properties": {"value": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
+              "answer": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["entry_id", "text", "sources"],
+                         "properties": {"entry_id": _STR, "text": _STR, "sources": {
+                             "type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
+              "notice": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["kind", "message"],
+                         "properties": {"kind": {"enum": ["emergency", "no_results"]}, "message": _STR}}]}}}
+ENTRY = {"type": "object", "required": ["id", "kind", "name", "sources", "related"],
+         "properties": {"id": _STR, "kind": {"enum": list(KINDS)}, "name": _STR, "summary": _STR,
+                        "aliases": {"type": "array", "items": _STR},
+                        "body_region": {"type": "array", "items": _STR},
+                        "icd10": {"oneOf": [{"type": "null"}, {"type": "object",
+                                                               "properties": {"code": _STR, "title": _STR}}]},
+                        "discovered": {"type": "boolean"},
+                        "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
+                        "related": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": _STR, "kind": _STR, "name": _STR, "article_id": _STR, "sentence": _STR}}},
+                        "contact": {"type": ["object", "null"]}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API description (OpenAPI 3.1)."""
+    facet_params = [{"name": f, "in": "query", "required": False, "style": "form", "explode": True,
+                     "description": f"Filter by {f} (repeatable: OR within {f}, AND across facets)",
+                     "schema": {"type": "array", "items": {"enum": list(KINDS)} if f == "kind" else _STR}}
+                    for f in FACETS]
+    search_params = [
+        {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+        *facet_params,
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "kb: clinic knowledge-base search API", "version": "1.0.0",
+                 "description": "Search conditions, techniques, benefits and clinics extracted from clinic "
+                                "articles; every result cites its source sentences."},
+        "paths": {
+            "/api/search": {"get": {"operationId": "search", "summary": "Search entries",
+                                    "parameters": search_params,
+                                    "responses": {"200": _ok("Search results", {"$ref": "#/components/schemas/Search"}),
+                                                  "400": _error("Invalid parameters"),
+                                                  "404": _error("Page past the last page"),
+                                                  "503": _error("No usable index")}}},
+            "/api/entries/{id}": {"get": {"operationId": "entry", "summary": "One entry with every source",
+                                          "parameters": [{"name": "id", "in": "path", "required": True,
+                                                          "schema": {"type": "string", "maxLength": 200}}],
+                                          "responses": {"200": _ok("The entry", {"$ref": "#/components/schemas/Entry"}),
+                                                        "404": _error("No such entry"),
+                                                        "503": _error("No usable index")}}},
+            "/api/suggest": {"get": {"operationId": "suggest", "summary": "Prefix suggestions",
+                                     "parameters": [{"name": "q", "in": "query", "required": False,
+                                                     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}}],
+                                     "responses": {"200": _ok("Suggestions", {
+                                         "type": "object", "required": ["query", "suggestions"],
+                                         "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
+                                             "type": "object", "required": ["text", "id", "kind"],
+                                             "properties": {"text": _STR, "id": _STR, "kind": _STR}}}}}),
+                                                   "400": _error("Invalid parameters"),
+                                                   "503": _error("No usable index")}}},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
+                                          "responses": {"200": _ok("OpenAPI document", {"type": "object"})}}},
+            "/healthz": {"get": {"operationId": "health", "summary": "Service health",
+                                 "responses": {"200": _ok("Healthy", {
+                                     "type": "object", "required": ["status", "entries", "index_version"],
+                                     "properties": {"status": {"const": "ok"}, "entries": {"type": "integer"},
+                                                    "index_version": _STR}}),
+                                     "503": _ok("No usable index", {"type": "object", "properties": {
+                                         "status": _STR, "reason": _STR}})}}},
+        },
+        "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
+                                   "Entry": ENTRY}},
+    }
