@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import takewhile
 from typing import Any
 
 import phonenumbers
@@ -27,7 +28,7 @@ _HOURS = re.compile(
 _STREET_START = re.compile(r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?\s+(?=[A-Z0-9])")
 _ABBREVIATED = ("St", "Ste", "Rd", "Dr", "Ave", "Blvd", "Hwy", "No", "Mt", "Pl", "Ct", "Ln")
 _BREAK = re.compile(
-    r"(?:[!?;:\n]|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.)\s+|\b(?:at|email|or)\s+"
+    r"\n|[!?;:]\s+|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+|\b(?:at|email|or)\s+"
 )
 _NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question", "answer", "breadcrumblist",
                      "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",
@@ -89,18 +90,29 @@ def addresses_in(text: str) -> list[str]:
     out = []
     for _, pattern in _postcode_patterns():
         for m in pattern.finditer(text):
-            window_start = max(0, m.start() - 160)
-            window = text[window_start : m.start()]
-            breaks = list(_BREAK.finditer(window))
-            if breaks:
-                window_start += breaks[-1].end()
-                window = text[window_start : m.start()]
-            start = _STREET_START.search(window)
-            if start:
-                address = clean_text(text[window_start + start.start() : m.end()]).strip(" ,")
+            start = _street_start(text, m.start())
+            if start is not None:
+                address = re.sub(r"\s+,", ",", clean_text(text[start : m.end()])).strip(" ,")
                 if address not in out and 2 <= len(address.split()) <= 20:
                     out.append(address)
     return out
+
+
+def _street_start(text: str, end: int) -> int | None:
+    """Where the street address ending at `end` starts: a house number on its own line, else up to two above."""
+    window_start = max(0, end - 160)
+    window = text[window_start:end]
+    line_starts = [0] + [i + 1 for i, c in enumerate(window) if c == "\n"]
+    for k in range(len(line_starts) - 1, max(-1, len(line_starts) - 4), -1):
+        line_end = line_starts[k + 1] - 1 if k + 1 < len(line_starts) else len(window)
+        line = window[line_starts[k] : line_end]
+        breaks = list(_BREAK.finditer(line))
+        found = _STREET_START.search(line, breaks[-1].end() if breaks else 0)
+        if found:
+            return window_start + line_starts[k] + found.start()
+        if breaks or len(line.split()) > 12:
+            return None  # a sentence or a long line above is not part of this address
+    return None
 
 
 def hours_in(text: str) -> list[str]:
@@ -129,6 +141,55 @@ def clinic_names_in(text: str) -> list[str]:
             continue
         names.append(name)
     return names
+
+
+_LEGAL = re.compile(r",?\s+(?:LLC|L\.L\.C\.|PLLC|P\.C\.|PC|Inc\.?|Ltd\.?|Limited|Pty\.? Ltd\.?|LLP|Corp\.?)\s*$")
+_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+")
+
+
+def _org_like(text: str) -> bool:
+    """Title-case words ending in or holding an organisation word ('Kestrel Spine & Sports Chiropractic')."""
+    words = re.findall(r"[\w'’]+", text)
+    if not 2 <= len(words) <= 9 or not text[:1].isupper():
+        return False
+    org = load_cues().words("organisation_words")
+    small = {"and", "of", "the", "on", "at", "in", "for"}
+    capitalised = all(w[0].isupper() or w.lower() in small or w[0].isdigit() for w in words)
+    return capitalised and any(w.lower() in org for w in words)
+
+
+def names_in_title(title: str) -> list[str]:
+    """Clinic names in a page title's site part: 'Tennis Elbow | Kestrel Spine & Sports Chiropractic'."""
+    parts = [p.strip() for p in _SEPARATORS.split(title) if p.strip()]
+    return [p for p in parts[1:] if _org_like(p)] if len(parts) > 1 else []
+
+
+def names_near_contacts(text: str) -> list[str]:
+    """Clinic names standing on a contact line or just above one ('Millbrook Physiotherapy' over its address)."""
+    lines = [clean_text(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    out = []
+    for i, line in enumerate(lines):
+        below = list(takewhile(lambda x: len(x.split()) <= 15, lines[i + 1 : i + 3]))  # a contact block's lines
+        window = " ".join([line, *below])
+        if not (phones_in(window) or addresses_in(window) or _EMAIL.search(window)):
+            continue
+        for part in _SEPARATORS.split(line):
+            part = _LEGAL.sub("", part.strip().removeprefix("©").strip())
+            if _org_like(part) and not re.search(r"\d", part):
+                out.append(part)
+    return out
+
+
+def copyright_names(text: str) -> list[str]:
+    """The owner named by a copyright line: '© 2024 Kestrel Spine & Sports Chiropractic, PLLC.'"""
+    out = []
+    for m in re.finditer(r"(?:©|\(c\)|Copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*([A-Z][^.\n|]{2,80})", text):
+        name = _LEGAL.sub("", m.group(1).strip().rstrip(","))
+        name = re.split(r"\.\s|\s+All rights", name)[0].strip()
+        if _org_like(name):
+            out.append(name)
+    return out
 
 
 def facts_from_text(text: str, origin: str, *, names: bool = True) -> list[Fact]:

@@ -65,7 +65,11 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(declared), declared
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    # Legacy pages of English-language sites are windows-1252 far more often than its Central European
+    # cousins, which short texts cannot tell apart: prefer it whenever the detector finds it plausible.
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    best = western or matches.best()
     if best is not None and best.encoding:
         return str(best), best.encoding
     raise UndecodableError("could not detect the text encoding")

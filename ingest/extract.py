@@ -15,6 +15,7 @@ from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
 Context = Literal["heading", "list", "prose", "title"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context"}
 MAX_DISCOVERED_WORDS = 8
+_LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
 def contexts_of(text: str, cues: Cues) -> frozenset[str]:
@@ -88,8 +89,13 @@ class _Extractor:
         find = self.vocab.matcher.find
         title_terms = self.add(find(art.title), art.title, art.title, "title")
         primary = [t for t in title_terms if t.kind == "technique"] or self._most_named_techniques()
+        parents: list[tuple[int, frozenset[str]]] = []  # the headings above the current one, by level
         for section in art.sections:
-            self._section(section, primary, find)
+            while parents and parents[-1][0] >= section.level:
+                parents.pop()
+            inherited = frozenset().union(*(c for _, c in parents))
+            self._section(section, primary, find, inherited)
+            parents.append((section.level, contexts_of(section.heading, self.cues)))
         return Extraction(
             article_id=art.article_id, path=art.path, title=art.title, url=art.url,
             clinic=None, published=art.published, updated=art.updated,
@@ -103,7 +109,7 @@ class _Extractor:
                 counts.update(m.term for m in self.vocab.matcher.find(block.text) if m.term.kind == "technique")
         return [counts.most_common(1)[0][0]] if counts else []
 
-    def _section(self, section: Section, primary: list[Term], find) -> None:
+    def _section(self, section: Section, primary: list[Term], find, inherited: frozenset[str]) -> None:
         heading = section.heading
         contexts = contexts_of(heading, self.cues)
         heading_terms = []
@@ -122,9 +128,10 @@ class _Extractor:
         lead_in = ""
         for block in section.blocks:
             if block.kind == "item":
-                item_contexts = contexts | contexts_of(lead_in, self.cues)
+                # Nearest first: the item's own heading, the sentence leading into the list, the headings above.
+                nearness = [contexts, contexts_of(lead_in, self.cues), inherited]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
-                self._item(block, heading, item_contexts, lead_techniques or heading_techniques)
+                self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
                 lead_in = block.text
                 for sentence in split_sentences(block.text):
@@ -154,7 +161,8 @@ class _Extractor:
                 for tech in named:
                     self.relations.append((tech.id, term.id, sentence))
 
-    def _item(self, block: Block, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
+    def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term]) -> None:
+        contexts = frozenset().union(*nearness)
         text = strip_item(block.text, self.cues)
         matches = self.vocab.matcher.find(text, contexts)
         kinds_found = {m.term.kind for m in matches}
@@ -170,11 +178,18 @@ class _Extractor:
             if term.kind in contexts & {"condition", "benefit"}:
                 for tech in techniques:
                     self.relations.append((tech.id, term.id, block.text))
-        for kind in sorted(contexts & {"condition", "benefit"}):
-            if not kinds_found and 0 < len(text.split()) <= MAX_DISCOVERED_WORDS and not text.endswith("?"):
-                name = text[0].upper() + text[1:]
-                self.mentions.append(Mention(kind, name, heading, block.text, "list", discovered=True))  # type: ignore[arg-type]
-                break  # an unknown item counts once, as the first kind its context names
+        if kinds_found:
+            return
+        # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":
+        # the item's lead words name it.
+        sentences = split_sentences(text)
+        lead = _LEAD_SPLIT.split(sentences[0] if sentences else text)[0].strip().rstrip(".;:,!")
+        if not 0 < len(lead.split()) <= MAX_DISCOVERED_WORDS or lead.endswith("?"):
+            return
+        kind = next((k for ctx in nearness for k in ("condition", "benefit") if k in ctx), None)
+        if kind is not None:  # an unknown item counts once, as the kind its nearest context names
+            name = lead[0].upper() + lead[1:]
+            self.mentions.append(Mention(kind, name, heading, block.text, "list", discovered=True))  # type: ignore[arg-type]
 
 
 def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Extraction:

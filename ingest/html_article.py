@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import warnings
 from functools import cache
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 
 from ingest import contacts
 from ingest.decode import clean_text
@@ -30,9 +31,17 @@ def _furniture_words() -> frozenset[str]:
     return load_cues().words("furniture_classes")
 
 
+def soup_of(markup: str) -> BeautifulSoup:
+    """Parse markup with lxml's HTML parser, also for XHTML: saved XHTML pages are tag soup, not XML."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(markup, "lxml")
+
+
 def parse_html(text: str, path: str) -> Article:
     """Parse an HTML page into an Article (pure: text in, article out)."""
-    soup = BeautifulSoup(_PHP.sub(" ", text), "lxml")
+    soup = soup_of(_PHP.sub(" ", text))
     meta = _metadata(soup)
     facts = contacts.facts_from_jsonld(soup) + contacts.facts_from_markup(soup)
     if site := meta.get("site"):
@@ -44,10 +53,12 @@ def parse_html(text: str, path: str) -> Article:
     body = soup.body or soup
     # Footers, headers and call-to-action boxes are furniture for the content, but their visible text holds
     # the clinic's contact facts: read those from the whole page before the furniture goes.
-    facts += contacts.facts_from_text(body.get_text("\n"), "page", names=False)
+    facts += page_facts(body.get_text("\n"))
+    if soup.title:
+        facts += [Fact("name", n, "title") for n in contacts.names_in_title(clean_text(soup.title.get_text()))]
     _strip_furniture(body)
     root = _main_root(body)
-    sections = sections_from_element(root, meta.get("title") or "")
+    sections = drop_furniture_sections(sections_from_element(root, meta.get("title") or ""))
     title = meta.get("title") or (sections[0].heading if sections else "") or path
     if sections and not sections[0].heading:
         sections[0].heading = title
@@ -67,6 +78,14 @@ def parse_html(text: str, path: str) -> Article:
         lang=meta.get("lang"),
         fmt="html",
     )
+
+
+def page_facts(text: str) -> list[Fact]:
+    """Contact facts anywhere in a page's visible text, with the clinic names on its contact lines and copyright."""
+    facts = contacts.facts_from_text(text, "page", names=False)
+    facts += [Fact("name", n, "page") for n in contacts.names_near_contacts(text)]
+    facts += [Fact("name", n, "copyright") for n in contacts.copyright_names(text)]
+    return facts
 
 
 def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
@@ -150,7 +169,8 @@ def _main_root(body: Tag) -> Tag:
         best = max(candidates, key=_text_len)
         if _text_len(best) > 200:
             return best
-    hinted = [t for t in body.find_all(["div", "section"]) if _CONTENT_HINTS.search(" ".join(t.get("class") or []))]
+    hinted = [t for t in body.find_all(["div", "section", "td"])
+              if _CONTENT_HINTS.search(" ".join([*(t.get("class") or []), str(t.get("id") or "")]).lower())]
     if hinted:
         best = max(hinted, key=_text_len)
         if _text_len(best) > 0.4 * _text_len(body):
@@ -166,6 +186,12 @@ def _own_text(tag: Tag) -> str:
             continue
         parts.append(child.get_text(" ") if isinstance(child, Tag) else str(child))
     return clean_text(" ".join(parts))
+
+
+def drop_furniture_sections(sections: list[Section]) -> list[Section]:
+    """Drop sections headed as page furniture ('You might also like', 'Leave a reply', 'Comments')."""
+    furniture = load_cues().words("furniture_headings")
+    return [s for s in sections if clean_text(s.heading).lower().rstrip(" :?!.") not in furniture]
 
 
 def sections_from_element(root: Tag, title: str) -> list[Section]:

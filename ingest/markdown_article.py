@@ -9,11 +9,10 @@ from typing import Any
 
 import markdown as md
 import yaml
-from bs4 import BeautifulSoup
 
 from ingest import contacts
 from ingest.decode import clean_text
-from ingest.html_article import sections_from_element
+from ingest.html_article import drop_furniture_sections, page_facts, sections_from_element, soup_of
 from kb.model import Article, Block, Fact, Section, article_id
 
 _YAML = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -61,13 +60,13 @@ def parse_markdown(text: str, path: str) -> Article:
     meta, body = split_front_matter(text)
     title = _text(_first(meta, ("title", "name", "headline"))) or ""
     html = md.markdown(body, extensions=["extra", "sane_lists"])
-    sections = sections_from_element(BeautifulSoup(html, "lxml").body or BeautifulSoup("", "lxml"), title)
+    sections = sections_from_element(soup_of(html).body or soup_of("<body></body>"), title)
     lead = _text(_first(meta, _LEAD_KEYS))
     if lead and not any(lead == b.text for s in sections for b in s.blocks):
         sections[0].blocks.insert(0, Block("paragraph", lead))
     body_value = _first(meta, _BODY_KEYS)
     if isinstance(body_value, str):
-        inner = BeautifulSoup(md.markdown(body_value, extensions=["extra"]), "lxml").body
+        inner = soup_of(md.markdown(body_value, extensions=["extra"])).body
         if inner is not None:
             more = sections_from_element(inner, title)
             sections[0].blocks += more[0].blocks
@@ -83,23 +82,34 @@ def parse_markdown(text: str, path: str) -> Article:
     sections[0].heading = sections[0].heading or title
     url = _text(_first(meta, _URL_KEYS))
     url = url if url and url.startswith(("http://", "https://")) else None
-    clinic = _text(_first(meta, _CLINIC_KEYS))
+    clinic_value = _first(meta, _CLINIC_KEYS)
+    # A clinic key may hold just the name, or a mapping with the name and contact details.
+    details = clinic_value if isinstance(clinic_value, dict) else meta
+    clinic = _text(clinic_value.get("name") if isinstance(clinic_value, dict) else clinic_value)
     main_text = "\n".join(b.text for s in sections for b in s.blocks)
     facts = [Fact("name", clinic, "front-matter")] if clinic else []
-    for key in ("phone", "telephone"):
-        if value := _text(_first(meta, (key,))):
+    for key in ("phone", "telephone", "tel"):
+        if value := _text(_first(details, (key,))):
             facts += [Fact("phone", e164, "front-matter") for e164, _ in contacts.phones_in(value)]
-    if email := _text(_first(meta, ("email",))):
-        facts.append(Fact("email", email, "front-matter"))
-    if address := _text(_first(meta, ("address",))):
+    if email := _text(_first(details, ("email",))):
+        facts.append(Fact("email", email.lower(), "front-matter"))
+    address = _text(_first(details, ("address",)))
+    if not address and (street := _text(_first(details, ("street", "street_address")))):
+        parts = [street] + [v for k in ("city", "locality") if (v := _text(_first(details, (k,))))]
+        region = " ".join(v for k in ("region", "state", "province", "postcode", "postal_code", "zip")
+                          if (v := _text(_first(details, (k,)))))
+        address = ", ".join([*parts, region] if region else parts)
+    if address:
         facts.append(Fact("address", address, "front-matter"))
-    facts += contacts.facts_from_text(main_text, "main")
+    if hours := _text(_first(details, ("hours", "opening_hours"))):
+        facts.append(Fact("hours", hours, "front-matter"))
+    facts += contacts.facts_from_text(main_text, "main") + page_facts(soup_of(html).get_text("\n"))
     return Article(
         article_id=article_id(path, url),
         path=path,
         title=title,
         url=url,
-        sections=[s for s in sections if s.blocks],
+        sections=[s for s in drop_furniture_sections(sections) if s.blocks],
         facts=facts,
         site=clinic,
         published=_text(_first(meta, ("date", "published", "pubdate", "created"))),

@@ -7,6 +7,7 @@ from functools import cache
 
 from ingest import contacts
 from ingest.decode import clean_text, normalise_newlines
+from ingest.html_article import drop_furniture_sections, page_facts
 from kb.cues import load_cues
 from kb.model import Article, Block, Section, article_id
 
@@ -90,8 +91,8 @@ def parse_text(text: str, path: str) -> Article:
         path=path,
         title=title or path,
         url=None,
-        sections=[s for s in sections if s.blocks],
-        facts=contacts.facts_from_text(main_text, "main"),
+        sections=[s for s in drop_furniture_sections(sections) if s.blocks],
+        facts=contacts.facts_from_text(main_text, "main") + page_facts(normalise_newlines(text)),
         fmt="text",
     )
 

@@ -14,6 +14,7 @@ import click
 
 from index.params import ParamError, parse_params
 from index.store import StoreError
+from ingest.contacts import display_phone
 from kb.config import resolve_data_dir
 from kb.knowledge import IngestFailed, KnowledgeBase
 from kb.model import KINDS
@@ -85,12 +86,27 @@ def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, 
     counts = ", ".join(f"{n} {kind}s" for kind, n in m["entries"].items())
     click.echo(f"Ingested {len(report.result.extractions)} article(s); the knowledge base has {m['articles']} "
                f"article(s) and {counts}. Skipped {len(m['skipped'])}. Index version {m['index_version']}.")
-    if m["clinics"]:
-        click.echo("Clinics: " + "; ".join(m["clinics"]))
+    _print_entries(kb)
     if m["discovered"]:
         click.echo("Discovered (not in the vocabulary; candidates to add to kb/data):")
         for d in m["discovered"]:
             click.echo(f"  {d['kind']:<9} {d['name']}  ({', '.join(d['paths'])})")
+
+
+def _print_entries(kb: KnowledgeBase) -> None:
+    """Every entry by kind, and each clinic's contact facts: what a clinic checks after an ingest."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in kb.entries():
+        by_kind.setdefault(entry["kind"], []).append(entry)
+    for kind in ("condition", "technique", "benefit"):
+        known = [e["name"] for e in by_kind.get(kind, []) if not e.get("discovered")]
+        if known:
+            click.echo(f"{kind.capitalize()}s ({len(known)}): {'; '.join(known)}")
+    for clinic in by_kind.get("clinic", []):
+        contact = clinic.get("contact") or {}
+        facts = [display_phone(p["value"]) for p in contact.get("phones", [])[:2]]
+        facts += [a["value"] for a in contact.get("addresses", [])[:1]]
+        click.echo(f"Clinic: {clinic['name']}" + (f" — {'; '.join(facts)}" if facts else ""))
 
 
 @main.command()

@@ -50,6 +50,11 @@ def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(t[1] for t in tokens(phrase.replace("-", " ")) if t[0][0].isalnum())
 
 
+def _is_acronym_key(key: str, acronyms: dict[str, Term]) -> bool:
+    """A one-word phrase that is an acronym's lower-case form: it matches only as the acronym, in capitals."""
+    return key.upper() in acronyms
+
+
 @dataclass(frozen=True)
 class Term:
     """One vocabulary item."""
@@ -104,10 +109,6 @@ class Matcher:
         i = 0
         while i < len(toks):
             raw = toks[i][0]
-            if raw in self.acronyms:
-                found.append(Match(self.acronyms[raw], toks[i][2], toks[i][3], "acronym"))
-                i += 1
-                continue
             hit = None
             for n in range(min(self.max_len, len(toks) - i), 0, -1):
                 key = tuple(keys[i : i + n])
@@ -117,9 +118,11 @@ class Matcher:
                     ctx = self.context_phrases.get(key)
                     if ctx is not None and ctx.kind in context_kinds:
                         term, via = ctx, "context"
-                if term is not None:
+                if term is not None and (n > 1 or not _is_acronym_key(key[0], self.acronyms)):
                     hit = (n, term, via)
                     break
+            if hit is None and raw in self.acronyms:
+                hit = (1, self.acronyms[raw], "acronym")
             if hit:
                 n, term, via = hit
                 found.append(Match(term, toks[i][2], toks[i + n - 1][3], via))

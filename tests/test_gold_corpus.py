@@ -1,0 +1,101 @@
+"""Extraction against the labelled corpus (tests/corpus): precision and recall of conditions and techniques."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.files import IngestResult, ingest_files
+from kb.vocabulary import Vocabulary
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+GOLD: dict[str, dict[str, Any]] = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))["pages"]
+THRESHOLD = 0.9
+
+
+@pytest.fixture(scope="module")
+def result() -> IngestResult:
+    return ingest_files([CORPUS / "pages"], Vocabulary.load())
+
+
+def _found(result: IngestResult, kind: str) -> dict[str, set[str]]:
+    return {ex.path: {m.name for m in ex.mentions if m.kind == kind and not m.discovered} for ex in result.extractions}
+
+
+def scores(result: IngestResult, kind: str) -> tuple[float, float, Counter[str], Counter[str]]:
+    """Micro precision and recall over every page kb ingested, with the false positives and negatives."""
+    found = _found(result, kind)
+    tp = fp = fn = 0
+    extra: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for path, got in found.items():
+        want = set(GOLD[path][kind + "s"])
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+        extra.update(f"{path}: {n}" for n in got - want)
+        missed.update(f"{path}: {n}" for n in want - got)
+    return tp / max(1, tp + fp), tp / max(1, tp + fn), extra, missed
+
+
+@pytest.mark.parametrize("kind", ["condition", "technique"])
+def test_precision_and_recall(result: IngestResult, kind: str) -> None:
+    precision, recall, extra, missed = scores(result, kind)
+    assert precision >= THRESHOLD, f"{kind} precision {precision:.3f}; false positives: {sorted(extra)}"
+    assert recall >= THRESHOLD, f"{kind} recall {recall:.3f}; missed: {sorted(missed)}"
+
+
+def test_benefits_are_mostly_right(result: IngestResult) -> None:
+    precision, recall, extra, missed = scores(result, "benefit")
+    assert precision >= 0.8 and recall >= 0.8, (precision, recall, sorted(extra), sorted(missed))
+
+
+def test_navigation_only_mentions_are_never_extracted(result: IngestResult) -> None:
+    leaks = []
+    for ex in result.extractions:
+        named = {m.name for m in ex.mentions}
+        leaks += [f"{ex.path}: {name}" for name in GOLD[ex.path]["absent"] if name in named]
+    assert leaks == []
+
+
+def test_pages_without_content_or_english_are_skipped_with_reasons(result: IngestResult) -> None:
+    skipped = {s.path: s.reason for s in result.skipped}
+    expected = {p for p, g in GOLD.items() if g.get("skip") or g.get("lang", "en") != "en"}
+    assert set(skipped) == expected
+    assert all(reason for reason in skipped.values())
+
+
+def test_discovered_list_items_are_reported(result: IngestResult) -> None:
+    for ex in result.extractions:
+        gold = GOLD[ex.path]["discovered"]
+        for kind in ("condition", "benefit"):
+            got = [m.name.lower() for m in ex.mentions if m.discovered and m.kind == kind]
+            # The discovered entry is named by the item's lead words, which may run past the label.
+            missing = [n for n in gold[kind + "s"] if not any(g.startswith(n.lower()) for g in got)]
+            assert missing == [], (ex.path, kind, got)
+
+
+def test_clinic_contact_facts(result: IngestResult) -> None:
+    problems = []
+    for ex in result.extractions:
+        want = GOLD[ex.path]["clinic"]
+        facts = ex.clinic_facts
+        if want is None:
+            continue
+        if facts is None:
+            problems.append(f"{ex.path}: no clinic")
+            continue
+        if facts["name"].lower() != want["name"].lower():
+            problems.append(f"{ex.path}: name {facts['name']!r} != {want['name']!r}")
+        phones = {p["value"] for p in facts["phones"]}
+        if not set(want["phones"]) <= phones:
+            problems.append(f"{ex.path}: phones {sorted(phones)} lack {want['phones']}")
+        if want.get("email") and want["email"] not in {e["value"] for e in facts["emails"]}:
+            problems.append(f"{ex.path}: no email {want['email']}")
+        addresses = " | ".join(a["value"] for a in facts["addresses"])
+        problems += [f"{ex.path}: address lacks {part!r}" for part in want["address_contains"] if part not in addresses]
+    assert problems == []
