@@ -186,10 +186,10 @@ class _Extractor:
         lead = _LEAD_SPLIT.split(sentences[0] if sentences else text)[0].strip().rstrip(".;:,!")
         if not 0 < len(lead.split()) <= MAX_DISCOVERED_WORDS or lead.endswith("?"):
             return
-        kind = next((k for ctx in nearness for k in ("condition", "benefit") if k in ctx), None)
-        if kind is not None:  # an unknown item counts once, as the kind its nearest context names
+        found = next((k for ctx in nearness for k in ("condition", "benefit") if k in ctx), None)
+        if found is not None:  # an unknown item counts once, as the kind its nearest context names
             name = lead[0].upper() + lead[1:]
-            self.mentions.append(Mention(kind, name, heading, block.text, "list", discovered=True))  # type: ignore[arg-type]
+            self.mentions.append(Mention(found, name, heading, block.text, "list", discovered=True))
 
 
 def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Extraction:
