@@ -20,6 +20,10 @@ from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
+# A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
+# out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
+MIN_FREE_WORDS_FOR_PARTIAL = 2
+PARTIAL_MATCH_SHARE = 50  # percent of the free words
 MAX_FACET_VALUES = 25
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
@@ -118,21 +122,60 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
     return " ".join(words) if changed else None
 
 
-def _base_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> tuple[Q.Query | None, set[int]]:
-    """The query and the documents it matches before facet filters: AND of every group, else of the named terms."""
+def _scored(snap: Snapshot, q: Q.Query, within: set[int] | None = None) -> list[tuple[int, float]]:
+    """Every document `q` matches (optionally only those in `within`), best first."""
+    if within is not None and not within:
+        return []
+    hits = snap.searcher.search(q, filter=within, limit=None)
+    return [(hit.docnum, float(hit.score or 0.0)) for hit in hits]
+
+
+def _by_support(snap: Snapshot) -> list[int]:
+    """Every document, the entries most articles back first (the order of a browse without a query)."""
+    def compute() -> list[int]:
+        support = {d: int(snap.searcher.stored_fields(d).get("n_sources") or 0)  # type: ignore[attr-defined]
+                   for d in snap.ids.values()}
+        return sorted(support, key=lambda d: (-support[d], d))
+    return list(snap.cached(("by-support",), compute))
+
+
+def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
+    """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
+    matching every part of the query, then every named term (free words only ranking), then any named term,
+    then (with no named term) documents matching most of the free words."""
     if not parsed.groups:
-        if params.filters:
-            return Q.Every(), set(range(len(snap.facets)))
-        return None, set()
-    q = build_query(parsed)
-    matched = _matches(snap, q)
+        if not params.filters:
+            return []
+        return [(d, 0.0) for d in _by_support(snap)]
     named = [g for g in parsed.groups if g.terms]
     free = [g for g in parsed.groups if not g.terms]
-    if not matched and named and free:
-        # The free words found nothing together with the named terms: rank by them, require only the terms.
-        q = Q.AndMaybe(Q.And([group_query(g) for g in named]), Q.Or([group_query(g) for g in free]))
-        matched = _matches(snap, q)
-    return q, matched
+    named_q = [group_query(g) for g in named]
+    free_q = [group_query(g) for g in free]
+    tiers: list[list[tuple[int, float]]] = []
+    everything = build_query(parsed)
+    if named:
+        own = {snap.ids[t.id] for g in named for t in g.terms if t.id in snap.ids}
+        tiers.append(_scored(snap, everything, own) or _scored(snap, Q.Or(named_q), own))
+    tiers.append(_scored(snap, everything))
+    if named:
+        all_named = Q.And(named_q) if len(named_q) > 1 else named_q[0]
+        tiers.append(_scored(snap, Q.AndMaybe(all_named, Q.Or(free_q)) if free_q else all_named))
+        if len(named_q) > 1:
+            tiers.append(_scored(snap, Q.Or(named_q)))
+    elif len(free_q) >= MIN_FREE_WORDS_FOR_PARTIAL:
+        counts: Counter[int] = Counter()
+        for q in free_q:
+            counts.update(snap.searcher.docs_for_query(q))
+        need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free_q) * PARTIAL_MATCH_SHARE // 100))
+        tiers.append(_scored(snap, Q.Or(free_q), {d for d, n in counts.items() if n >= need}))
+    seen: set[int] = set()
+    ranked: list[tuple[int, float]] = []
+    for tier in tiers:
+        for docnum, score in tier:
+            if docnum not in seen:
+                seen.add(docnum)
+                ranked.append((docnum, score))
+    return ranked
 
 
 def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
@@ -142,20 +185,17 @@ def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cu
 
 def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     parsed = parse_query(params.q, vocab, cues)
-    q, matched = _base_matches(snap, parsed, params)
-    allowed = {d for d in matched if _passes(snap.facets[d], params, None)}
+    ranked = ranked_matches(snap, parsed, params)
+    matched = {d for d, _ in ranked}
+    allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], params, None)]
     total = len(allowed)
     pages = max(1, -(-total // params.per_page))
     if params.page > pages:
         raise ParamError([f"page {params.page} is past the last page ({pages})"], status=404)
     corrected = _correction(snap, parsed) if parsed.groups else None
     stems = query_stems(parsed, corrected)
-    results: list[dict[str, Any]] = []
-    if q is not None and allowed:
-        limit = params.page * params.per_page
-        hits = snap.searcher.search(q, filter=allowed, limit=limit)
-        for hit in hits[(params.page - 1) * params.per_page : limit]:
-            results.append(_result(snap, hit.docnum, float(hit.score or 0.0), stems))
+    start = (params.page - 1) * params.per_page
+    results = [_result(snap, d, score, stems) for d, score in allowed[start : start + params.per_page]]
     if corrected and corrected.lower() == params.q.lower():
         corrected = None
     notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not total else None)

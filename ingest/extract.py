@@ -12,9 +12,10 @@ from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
 
-Context = Literal["heading", "list", "prose", "title"]
+Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context"}
 MAX_DISCOVERED_WORDS = 8
+MAX_UNNAMED_SENTENCES = 60
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
@@ -71,6 +72,7 @@ class _Extractor:
     def __init__(self, article: Article, vocab: Vocabulary, cues: Cues):
         self.article, self.vocab, self.cues = article, vocab, cues
         self.mentions: list[Mention] = []
+        self.unnamed: list[tuple[str, str]] = []  # sentences that name no term: context for the article's topics
         self.relations: list[tuple[str, str, str]] = []
         self.treat = cues.pattern("treatment_verbs")
         self.terms_by_kind: dict[str, list[Term]] = {}
@@ -96,11 +98,24 @@ class _Extractor:
             inherited = frozenset().union(*(c for _, c in parents))
             self._section(section, primary, find, inherited)
             parents.append((section.level, contexts_of(section.heading, self.cues)))
+        self._attach_unnamed(title_terms)
         return Extraction(
             article_id=art.article_id, path=art.path, title=art.title, url=art.url,
             clinic=None, published=art.published, updated=art.updated,
             mentions=self.mentions, relations=list(dict.fromkeys(self.relations)),
         )
+
+    def _attach_unnamed(self, title_terms: list[Term]) -> None:
+        """Sentences naming no term ('No referral is needed') still answer questions about the article's topics:
+        keep them as context passages of the terms its title names (else of its most-named condition or technique)."""
+        topics = [t for t in title_terms if t.kind in ("condition", "technique")]
+        if not topics:
+            counts = Counter(m.name for m in self.mentions if m.kind in ("condition", "technique") and not m.discovered)
+            named = {m.name: m.kind for m in self.mentions}
+            topics = [Term(named[n], n) for n, _ in counts.most_common(1)]
+        for heading, sentence in self.unnamed[:MAX_UNNAMED_SENTENCES]:
+            for term in dict.fromkeys(topics):
+                self.mentions.append(Mention(term.kind, term.name, heading, sentence, "context"))  # type: ignore[arg-type]
 
     def _most_named_techniques(self) -> list[Term]:
         counts: Counter[Term] = Counter()
@@ -153,6 +168,8 @@ class _Extractor:
 
     def _sentence(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
         terms = self.add(self.vocab.matcher.find(sentence, contexts), heading, sentence, "prose")
+        if not terms:
+            self.unnamed.append((heading, sentence))
         named = [t for t in terms if t.kind == "technique"]
         if not named or not self.treat.search(sentence):
             return

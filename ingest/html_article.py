@@ -6,7 +6,18 @@ import re
 import warnings
 from functools import cache
 
-from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
+from bs4 import (
+    BeautifulSoup,
+    CData,
+    Comment,
+    Declaration,
+    Doctype,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 
 from ingest import contacts
 from ingest.decode import clean_text
@@ -15,6 +26,7 @@ from kb.model import Article, Block, Fact, Section, article_id
 
 _PHP = re.compile(r"<\?(?:php|=).*?(?:\?>|$)", re.DOTALL | re.IGNORECASE)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input", "select",
               "textarea", "nav", "aside", "figcaption", "img", "picture", "video", "audio", "canvas", "object",
               "embed", "link", "meta", "dialog"]
@@ -27,8 +39,16 @@ _CONTENT_HINTS = re.compile(r"(?:^|[-_ ])(entry-content|post-content|article-bod
 
 
 @cache
-def _furniture_words() -> frozenset[str]:
-    return load_cues().words("furniture_classes")
+def _furniture_words() -> tuple[frozenset[str], frozenset[str]]:
+    cues = load_cues()
+    return cues.words("furniture_classes"), cues.words("link_list_classes")
+
+
+def link_density(tag: Tag) -> float:
+    """Share of a block's text that sits in links: near 1 for menus, low for prose and price tables."""
+    text = len(tag.get_text(" ", strip=True))
+    links = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    return links / text if text else 1.0
 
 
 def soup_of(markup: str) -> BeautifulSoup:
@@ -143,7 +163,8 @@ def _is_furniture(tag: Tag) -> bool:
         return True
     classes: list[str] = list(tag.get("class") or [])
     words = {w for c in [*classes, str(tag.get("id") or "")] for w in re.split(r"[-_\s]+", str(c).lower()) if w}
-    if not words & _furniture_words():
+    strong, weak = _furniture_words()
+    if not words & strong and not (words & weak and link_density(tag) >= 0.5):
         return False
     # A wrapper that holds the article itself is never furniture, whatever its class says.
     return not tag.find(["h1", "article", "main"]) and tag.name not in {"body", "html", "main", "article"}
@@ -218,6 +239,8 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
 
     def walk(node: Tag) -> None:
         for child in node.children:
+            if isinstance(child, _NOT_TEXT):
+                continue  # comments ("TODO: Botox disclaimer"), doctypes, processing instructions
             if isinstance(child, NavigableString):
                 buffer.append(str(child))
                 continue

@@ -11,8 +11,9 @@ from kb.cues import load_cues
 from kb.model import Entry, Extraction, Mention, Passage, Relation, Source, entry_id
 from kb.vocabulary import Vocabulary
 
-MAX_PASSAGES_PER_ARTICLE = 12
-_CONTEXT_RANK = {"prose": 0, "list": 1, "heading": 2, "title": 3}
+MAX_PASSAGES_PER_ARTICLE = 20  # sentences that name the entry, per article
+MAX_CONTEXT_PER_ARTICLE = 60  # sentences of an article about the entry that name nothing (FAQ answers, prices)
+_CONTEXT_RANK = {"prose": 0, "list": 1, "heading": 2, "title": 3, "context": 4}
 
 
 def _passage_rank(mention: Mention, treat: re.Pattern[str]) -> tuple[int, int, int]:
@@ -52,7 +53,9 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
             best = ranked[0]
             entry.sources.append(_source(ex, best.section, best.sentence))
             seen = {p.sentence for p in entry.passages}
-            for m in ranked[:MAX_PASSAGES_PER_ARTICLE]:
+            named = [m for m in ranked if m.context != "context"][:MAX_PASSAGES_PER_ARTICLE]
+            unnamed = [m for m in mentions if m.context == "context"][:MAX_CONTEXT_PER_ARTICLE]
+            for m in named + unnamed:
                 if m.sentence not in seen:
                     seen.add(m.sentence)
                     entry.passages.append(Passage(ex.article_id, m.section, m.sentence, m.context))

@@ -98,7 +98,7 @@ class Passage:
     article_id: str
     section: str
     sentence: str
-    context: Literal["heading", "list", "prose", "title"]
+    context: Literal["heading", "list", "prose", "title", "context"]
 
 
 @dataclass
@@ -152,7 +152,7 @@ class Mention:
     name: str
     section: str
     sentence: str
-    context: Literal["heading", "list", "prose", "title"]
+    context: Literal["heading", "list", "prose", "title", "context"]  # context: a sentence naming no term
     discovered: bool = False
 
 
