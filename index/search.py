@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -20,6 +22,7 @@ from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
+GENERIC_STEM_TERMS = 8  # a stem in this many vocabulary terms is generic
 # A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
 # out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
 MIN_FREE_WORDS_FOR_PARTIAL = 2
@@ -28,25 +31,50 @@ MAX_FACET_VALUES = 25
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
 
-def query_stems(parsed: ParsedQuery, corrected: str | None) -> set[str]:
-    """Stems that count as a match in a snippet: the words typed, their corrections, named terms and aliases."""
+@dataclass(frozen=True)
+class Stems:
+    """Stems a snippet may mark: the words as typed (and corrected) weigh more than the named terms' synonyms."""
+
+    typed: frozenset[str]
+    synonyms: frozenset[str]
+
+    @property
+    def all(self) -> frozenset[str]:
+        """Every stem that counts as a match."""
+        return self.typed | self.synonyms
+
+
+@cache
+def generic_stems(vocab: Vocabulary) -> frozenset[str]:
+    """Stems in many vocabulary names ('pain', 'syndrome', 'therapy'): too common to mark as a synonym."""
     analyzer = stemming_analyzer()
-    texts = [g.text for g in parsed.groups if not g.misspelt]
-    for term in parsed.terms:
-        texts += [term.name, *term.aliases, *term.acronyms]
-    if corrected:
-        texts.append(corrected)
+    counts: Counter[str] = Counter()
+    for term in vocab.terms:
+        counts.update({s for x in (term.name, *term.aliases) for s in analyse(analyzer, x)})
+    return frozenset(s for s, n in counts.items() if n >= GENERIC_STEM_TERMS)
+
+
+def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[str] = frozenset()) -> Stems:
+    """The typed words and their corrections, and the named terms with their aliases (less generic words)."""
+    analyzer = stemming_analyzer()
+    typed = [g.text for g in parsed.groups if not g.misspelt] + ([corrected] if corrected else [])
     if parsed.comparison:
-        texts += ["difference", "differ", "different", "compare", "versus", "unlike"]
-    return {s for t in texts for s in analyse(analyzer, t)}
+        typed += ["difference", "differ", "different", "compare", "versus", "unlike"]
+    synonyms = [x for term in parsed.terms for x in (term.name, *term.aliases, *term.acronyms)]
+    return Stems(frozenset(s for t in typed for s in analyse(analyzer, t)),
+                 frozenset(s for t in synonyms for s in analyse(analyzer, t) if s not in generic))
 
 
-def _sentence_score(sentence: str, stems: set[str]) -> int:
+_CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
+
+
+def _sentence_score(sentence: str, stems: Stems, context: str = "prose") -> int:
+    """Words as typed count most, then whether a synonym appears at all, then prose over headings."""
     words = {snowball_stem(w.lower()) for w in _WORD.findall(sentence)}
-    return len(words & stems)
+    return 10 * len(words & stems.typed) + 3 * min(1, len(words & stems.synonyms)) + _CONTEXT_BONUS.get(context, 0)
 
 
-def highlight(sentence: str, stems: set[str]) -> str:
+def highlight(sentence: str, stems: frozenset[str]) -> str:
     """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
     out: list[str] = []
     last = 0
@@ -59,17 +87,17 @@ def highlight(sentence: str, stems: set[str]) -> str:
     return "".join(out)
 
 
-def ranked_sources(entry: dict[str, Any], stems: set[str]) -> list[dict[str, Any]]:
+def ranked_sources(entry: dict[str, Any], stems: Stems) -> list[dict[str, Any]]:
     """The entry's sources, each quoting its article's best sentence for the query, best first."""
     best: dict[str, tuple[int, str, str]] = {}
     for p in entry.get("passages", []):
-        score = _sentence_score(p["sentence"], stems)
+        score = _sentence_score(p["sentence"], stems, p.get("context", "prose"))
         if p["article_id"] not in best or score > best[p["article_id"]][0]:
             best[p["article_id"]] = (score, p["section"], p["sentence"])
     out = []
     for src in entry.get("sources", []):
         score, section, sentence = best.get(src["article_id"], (-1, src["section"], src["sentence"]))
-        if score <= 0:
+        if score < 3:  # no query word in this article's passages: quote its own best sentence
             section, sentence = src["section"], src["sentence"]
         out.append((score, {**src, "section": section, "sentence": sentence}))
     out.sort(key=lambda pair: -pair[0])
@@ -193,7 +221,7 @@ def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues)
     if params.page > pages:
         raise ParamError([f"page {params.page} is past the last page ({pages})"], status=404)
     corrected = _correction(snap, parsed) if parsed.groups else None
-    stems = query_stems(parsed, corrected)
+    stems = query_stems(parsed, corrected, generic_stems(vocab))
     start = (params.page - 1) * params.per_page
     results = [_result(snap, d, score, stems) for d, score in allowed[start : start + params.per_page]]
     if corrected and corrected.lower() == params.q.lower():
@@ -207,12 +235,21 @@ def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues)
         "per_page": params.per_page,
         "results": results,
         "facets": facet_counts(snap, matched, params),
-        "answer": build_answer(parsed, results, snap) if results else None,
+        "answer": build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap) if results else None,
         "notice": notice,
     }
 
 
-def _result(snap: Snapshot, docnum: int, score: float, stems: set[str]) -> dict[str, Any]:
+def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
+    """The query the answer card reads: as typed, or as corrected when only the correction names a term."""
+    if parsed.terms or not corrected:
+        return parsed
+    fixed = parse_query(corrected, vocab, cues)
+    fixed.contact = fixed.contact or parsed.contact
+    return fixed
+
+
+def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
     entry = snap.entry_at(docnum)
     sources = ranked_sources(entry, stems)
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
@@ -221,7 +258,7 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: set[str]) -> dict[
         "kind": entry["kind"],
         "name": entry["name"],
         "summary": entry.get("summary", ""),
-        "snippet": highlight(quoted, stems),
+        "snippet": highlight(quoted, stems.all),
         "score": round(score, 4),
         "url": f"/entries/{entry['id']}",
         "facets": {f: list(v) for f, v in snap.facets[docnum].items() if f != "kind"},

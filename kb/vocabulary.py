@@ -14,6 +14,7 @@ import yaml
 from kb.model import entry_id
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
@@ -200,6 +201,13 @@ class Vocabulary:
                 key = phrase_key(phrase)
                 if key and term not in out.setdefault(key, []):
                     out[key].append(term)
+        # People say "deep tissue" or "swedish" for Deep tissue massage and Swedish massage.
+        for term in self.terms:
+            short = phrase_key(term.name)
+            while term.kind == "technique" and len(short) > 1 and short[-1] in IMPLIED_HEADS:
+                short = short[:-1]
+                if short not in out and (len(short) > 1 or len(short[0]) >= 5):
+                    out[short] = [term]
         return out
 
 

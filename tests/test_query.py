@@ -1,0 +1,83 @@
+"""Query building is pure: words and vocabulary phrases to a Whoosh query, checked without an index."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as Q
+
+from index import query as qb
+from kb.cues import load_cues
+from kb.vocabulary import Vocabulary
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def groups(vocab: Vocabulary, text: str) -> list[tuple[str, list[str]]]:
+    return [(g.text, [t.name for t in g.terms]) for g in qb.parse_query(text, vocab, load_cues()).groups]
+
+
+def fuzzy_terms(q: Q.Query) -> list[tuple[str, str, int]]:
+    return [(t.fieldname, t.text, t.maxdist) for t in q.leaves() if isinstance(t, Q.FuzzyTerm)]
+
+
+def test_field_boosts_rank_name_over_aliases_over_summary_over_evidence() -> None:
+    assert qb.NAME_BOOST > qb.ALIASES_BOOST > qb.SUMMARY_BOOST > qb.EVIDENCE_BOOST
+    assert 0 < qb.FUZZY_BOOST < 1
+
+
+@pytest.mark.parametrize(("word", "edits"), [("tmj", 0), ("neck", 0), ("tisue", 1), ("sciatia", 1),
+                                              ("fasciitis", 2), ("temporomandibular", 2)])
+def test_typo_tolerance_grows_with_word_length(word: str, edits: int) -> None:
+    assert qb.max_edits(word) == edits
+
+
+def test_lay_terms_and_misspellings_point_at_their_entries(vocab: Vocabulary) -> None:
+    assert groups(vocab, "jaw clicking") == [("jaw clicking", ["TMJ disorder"])]
+    assert groups(vocab, "plantar fascitis heel pain") == [("plantar fascitis", ["Plantar fasciitis"]),
+                                                          ("heel pain", ["Plantar fasciitis"])]
+    assert groups(vocab, "NMT for sciatia") == [("NMT", ["Neuromuscular massage therapy"]),
+                                                ("sciatia", ["Sciatica"])]
+
+
+def test_intent_words_are_not_topics(vocab: Vocabulary) -> None:
+    parsed = qb.parse_query("how many sessions neuromuscular", vocab, load_cues())
+    assert [g.text for g in parsed.groups] == ["sessions", "neuromuscular"]
+    phone = qb.parse_query("everett phone", vocab, load_cues())
+    assert (phone.contact, [g.text for g in phone.groups]) == (True, ["everett"])
+    diff = qb.parse_query("difference deep tissue swedish", vocab, load_cues())
+    assert diff.comparison and [(g.text, [t.name for t in g.terms]) for g in diff.groups] == [
+        ("deep tissue", ["Deep tissue massage"]), ("swedish", ["Swedish massage"])]
+
+
+def test_acronyms_and_short_words_never_match_by_typo(vocab: Vocabulary) -> None:
+    parsed = qb.parse_query("TMJ tm neck", vocab, load_cues())
+    assert [(g.text, g.exact) for g in parsed.groups] == [("TMJ", True), ("tm", True), ("neck", True)]
+    built = qb.build_query(parsed)
+    assert fuzzy_terms(built) == []
+    assert not any(isinstance(t, Q.Prefix) for t in built.leaves())
+
+
+def test_longer_words_get_fuzzy_variants_ranked_below_exact(vocab: Vocabulary) -> None:
+    group = qb.parse_query("tisue", vocab, load_cues()).groups[0]
+    built = qb.group_query(group)
+    assert fuzzy_terms(built) == [("names_plain", "tisue", 1), ("text_plain", "tisue", 1)]
+    exact = max(t.boost for t in built.leaves() if isinstance(t, Q.Term) and not isinstance(t, Q.FuzzyTerm))
+    assert all(t.boost < exact for t in built.leaves() if isinstance(t, Q.FuzzyTerm))
+
+
+def test_multi_word_synonyms_are_phrases(vocab: Vocabulary) -> None:
+    built = qb.group_query(qb.parse_query("jaw clicking", vocab, load_cues()).groups[0])
+    ids = [t.text for t in built.leaves() if isinstance(t, Q.Term) and t.fieldname == "id"]
+    assert ids == ["condition-tmj-disorder"]
+    phrases = {(p.fieldname, tuple(p.words)) for p in built.children() for p in p.children()
+               if isinstance(p, Q.Phrase)}
+    assert ("name", ("tmj", "disord")) in phrases
+
+
+def test_query_syntax_is_just_text(vocab: Vocabulary) -> None:
+    parsed = qb.parse_query('name:"sciatica" AND( * OR', vocab, load_cues())
+    assert [g.text for g in parsed.groups] == ["name", "sciatica"]
+    assert qb.build_query(qb.parse_query("the of and", vocab, load_cues())) is Q.NullQuery
