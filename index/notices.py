@@ -30,6 +30,7 @@ def _red_flags() -> list[tuple[re.Pattern[str], re.Pattern[str] | None, str, str
 
 def emergency_notice(q: str) -> dict[str, Any] | None:
     """The emergency notice for a query that describes a red-flag symptom, else None."""
+    q = q.replace("\u2019", "'").replace("\u2018", "'")  # phone keyboards type curly apostrophes
     for pattern, requires, message, flag_id in _red_flags():
         if pattern.search(q) and (requires is None or requires.search(q)):
             return {"kind": "emergency", "id": flag_id, "message": message}
