@@ -46,6 +46,7 @@ class Group:
     text: str
     terms: list[Term] = field(default_factory=list)
     exact: bool = False  # an acronym or short word: no typo tolerance
+    known: bool = True  # the word as typed is in the index; only unknown words are expanded to near spellings
     misspelt: bool = False  # the text is a vocabulary misspelling; terms[0].name is the right spelling
 
 
@@ -141,15 +142,19 @@ def _phrase_query(text: str, boost: float = 1.0) -> Q.Query:
     return Q.Or(parts)
 
 
+def is_specific(group: Group, term: Term) -> bool:
+    """Whether the words typed name the term fully: one generic word ("massage") for "Massage therapy" does not."""
+    return len(phrase_key(group.text)) >= len(phrase_key(term.name)) or group.misspelt or group.exact
+
+
 def group_query(group: Group, fuzzy_ok: bool = True) -> Q.Query:
     """The query for one group: its entries by id and by name, or the free word in every field."""
     if not group.terms:
-        return _word_query(group.text, group.exact, fuzzy_ok)
+        return _word_query(group.text, group.exact, fuzzy_ok and not group.known)
     parts: list[Q.Query] = []
     for term in group.terms:
-        # One generic word ("massage") naming a longer term counts for less than the term's own words.
-        specific = len(phrase_key(group.text)) >= len(phrase_key(term.name)) or group.misspelt or group.exact
-        parts.append(Q.Term("id", term.id, boost=TERM_ID_BOOST if specific else TERM_ID_BOOST / 3))
+        boost = TERM_ID_BOOST if is_specific(group, term) else TERM_ID_BOOST / 3
+        parts.append(Q.Term("id", term.id, boost=boost))
         parts.append(_phrase_query(term.name))
     if not group.misspelt and not group.exact:
         parts.append(_phrase_query(group.text, boost=0.5))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from index.analysis import analyse, snowball_stem, stemming_analyzer
+from index.analysis import analyse, plain_analyzer, snowball_stem, stemming_analyzer
 from index.answers import build_answer
 from index.notices import emergency_notice, no_results_notice
 from index.params import ParamError, SearchParams
-from index.query import ParsedQuery, build_query, group_query, max_edits, parse_query
+from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
 from index.reader import Snapshot
 from index.schema import FACETS
 from kb.cues import Cues
@@ -68,9 +68,15 @@ def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[s
 _CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
 
 
+@lru_cache(maxsize=100_000)
+def sentence_stems(sentence: str) -> frozenset[str]:
+    """The stems of a sentence's words (memoised: the same passages are scored for query after query)."""
+    return frozenset(snowball_stem(w.lower()) for w in _WORD.findall(sentence))
+
+
 def _sentence_score(sentence: str, stems: Stems, context: str = "prose") -> int:
     """Words as typed count most, then whether a synonym appears at all, then prose over headings."""
-    words = {snowball_stem(w.lower()) for w in _WORD.findall(sentence)}
+    words = sentence_stems(sentence)
     return 10 * len(words & stems.typed) + 3 * min(1, len(words & stems.synonyms)) + _CONTEXT_BONUS.get(context, 0)
 
 
@@ -150,14 +156,6 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
     return " ".join(words) if changed else None
 
 
-def _scored(snap: Snapshot, q: Q.Query, within: set[int] | None = None) -> list[tuple[int, float]]:
-    """Every document `q` matches (optionally only those in `within`), best first."""
-    if within is not None and not within:
-        return []
-    hits = snap.searcher.search(q, filter=within, limit=None)
-    return [(hit.docnum, float(hit.score or 0.0)) for hit in hits]
-
-
 def _by_support(snap: Snapshot) -> list[int]:
     """Every document, the entries most articles back first (the order of a browse without a query)."""
     def compute() -> list[int]:
@@ -169,40 +167,43 @@ def _by_support(snap: Snapshot) -> list[int]:
 
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
     """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
-    matching every part of the query, then every named term (free words only ranking), then any named term,
-    then (with no named term) documents matching most of the free words."""
+    matching every part of the query, then every named term, then any named term; with no named term, then the
+    documents matching most of the free words. One scored search ranks them all."""
     if not parsed.groups:
         if not params.filters:
             return []
         return [(d, 0.0) for d in _by_support(snap)]
-    named = [g for g in parsed.groups if g.terms]
-    free = [g for g in parsed.groups if not g.terms]
-    named_q = [group_query(g) for g in named]
-    free_q = [group_query(g) for g in free]
-    tiers: list[list[tuple[int, float]]] = []
-    everything = build_query(parsed)
+    queries = [group_query(g) for g in parsed.groups]
+    sets = [set(snap.searcher.docs_for_query(q)) for q in queries]
+    named = [s for g, s in zip(parsed.groups, sets, strict=True) if g.terms]
+    free = [s for g, s in zip(parsed.groups, sets, strict=True) if not g.terms]
+    tiers: list[set[int]] = []
     if named:
-        own = {snap.ids[t.id] for g in named for t in g.terms if t.id in snap.ids}
-        tiers.append(_scored(snap, everything, own) or _scored(snap, Q.Or(named_q), own))
-    tiers.append(_scored(snap, everything))
+        # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
+        # ("massage" for Massage therapy).
+        for specific in (True, False):
+            own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
+                   if t.id in snap.ids and is_specific(g, t) == specific}
+            tiers.append(own & set().union(*named))
+    tiers.append(set.intersection(*sets))
     if named:
-        all_named = Q.And(named_q) if len(named_q) > 1 else named_q[0]
-        tiers.append(_scored(snap, Q.AndMaybe(all_named, Q.Or(free_q)) if free_q else all_named))
-        if len(named_q) > 1:
-            tiers.append(_scored(snap, Q.Or(named_q)))
-    elif len(free_q) >= MIN_FREE_WORDS_FOR_PARTIAL:
-        counts: Counter[int] = Counter()
-        for q in free_q:
-            counts.update(snap.searcher.docs_for_query(q))
-        need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free_q) * PARTIAL_MATCH_SHARE // 100))
-        tiers.append(_scored(snap, Q.Or(free_q), {d for d, n in counts.items() if n >= need}))
+        tiers.append(set.intersection(*named))
+        tiers.append(set().union(*named))
+    elif len(free) >= MIN_FREE_WORDS_FOR_PARTIAL:
+        counts = Counter(d for s in free for d in s)
+        need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free) * PARTIAL_MATCH_SHARE // 100))
+        tiers.append({d for d, n in counts.items() if n >= need})
+    union = set().union(*tiers)
+    if not union:
+        return []
+    scores = {hit.docnum: float(hit.score or 0.0)
+              for hit in snap.searcher.search(Q.Or(queries), filter=union, limit=None)}
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
     for tier in tiers:
-        for docnum, score in tier:
-            if docnum not in seen:
-                seen.add(docnum)
-                ranked.append((docnum, score))
+        for docnum in sorted(tier - seen, key=lambda d: (-scores.get(d, 0.0), d)):
+            seen.add(docnum)
+            ranked.append((docnum, scores.get(docnum, 0.0)))
     return ranked
 
 
@@ -211,8 +212,17 @@ def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cu
     return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues)))
 
 
+def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
+    """Flag free words the index has never seen: only those get typo-tolerant (fuzzy) variants."""
+    reader = snap.searcher.reader()
+    for g in parsed.groups:
+        if not g.terms:
+            g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
+
+
 def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     parsed = parse_query(params.q, vocab, cues)
+    _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
     matched = {d for d, _ in ranked}
     allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], params, None)]

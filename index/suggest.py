@@ -11,14 +11,14 @@ MIN_PREFIX = 2
 MAX_SUGGESTIONS = 8
 
 
-def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int]]:
-    """(folded text, text, id, kind, article count) for every name and alias, built once per version."""
+def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int, bool]]:
+    """(folded text, text, id, kind, article count, is an alias) for every name and alias, once per version."""
     rows = []
     for eid, docnum in snap.ids.items():
         entry = snap.entry_at(docnum)
         n = len(entry.get("sources", []))
         for text in dict.fromkeys([entry["name"], *entry.get("aliases", [])]):
-            rows.append((fold(text), text, eid, entry["kind"], n))
+            rows.append((fold(text), text, eid, entry["kind"], n, text != entry["name"]))
     return rows
 
 
@@ -29,18 +29,20 @@ def suggest(snap: Snapshot, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[d
         return []
     rows = snap.cached(("suggest-table",), lambda: _table(snap))
     scored = []
-    for folded, text, eid, kind, n in rows:
-        if folded.startswith(want):
-            rank = 0
+    for folded, text, eid, kind, n, is_alias in rows:
+        if folded == want or folded.startswith(want + " "):
+            rank = 0  # the prefix is the name's whole first word(s): "deep" → "Deep tissue massage"
+        elif folded.startswith(want):
+            rank = 1  # "deep" → "deeper sleep"
         elif f" {want}" in f" {folded}":
-            rank = 1
+            rank = 2
         else:
             continue
-        scored.append((rank, -n, len(text), text, eid, kind))
+        scored.append((rank, -n, is_alias, len(text), text, eid, kind))
     scored.sort()
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for _, _, _, text, eid, kind in scored:
+    for *_, text, eid, kind in scored:
         if eid not in seen:
             seen.add(eid)
             out.append({"text": text, "id": eid, "kind": kind})

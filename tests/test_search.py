@@ -1,0 +1,138 @@
+"""Search behaviour on the bundled samples: the issue's patient and receptionist queries, facets, notices."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from index.params import ParamError, SearchParams, parse_params
+from kb.knowledge import KnowledgeBase
+
+SEEDS = {"000_bdca583351179dba.txt", "004_106da2731041b397.txt"}
+
+
+def search(kb: KnowledgeBase, q: str, **filters: list[str]) -> dict[str, Any]:
+    return kb.search(parse_params({"q": q}, filters))
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("sciatica", "condition-sciatica"),
+    ("sciatia massage help", "condition-sciatica"),
+    ("jaw clicking", "condition-tmj-disorder"),
+    ("plantar fascitis heel pain", "condition-plantar-fasciitis"),
+    ("deep tisue", "technique-deep-tissue-massage"),
+    ("difference deep tissue swedish", "technique-deep-tissue-massage"),
+    ("how many sessions neuromuscular", "technique-neuromuscular-massage-therapy"),
+    ("everett phone", "clinic-everett-spine-rehab"),
+    ("TMJ", "condition-tmj-disorder"),
+    ("NMT", "technique-neuromuscular-massage-therapy"),
+])
+def test_the_right_entry_comes_first(sample_kb: KnowledgeBase, query: str, first: str) -> None:
+    assert search(sample_kb, query)["results"][0]["id"] == first
+
+
+def test_sciatica_cites_both_seed_articles(sample_kb: KnowledgeBase) -> None:
+    top = search(sample_kb, "sciatica")["results"][0]
+    assert {s["path"] for s in top["sources"]} >= SEEDS
+    assert top["source_count"] == len(sample_kb.entry("condition-sciatica")["sources"])
+
+
+def test_misspellings_are_corrected_and_said(sample_kb: KnowledgeBase) -> None:
+    assert search(sample_kb, "plantar fascitis heel pain")["corrected_query"] == "plantar fasciitis heel pain"
+    assert search(sample_kb, "deep tisue")["corrected_query"] == "deep tissue"
+    assert search(sample_kb, "deep tissue")["corrected_query"] is None
+
+
+def test_acronyms_do_not_match_near_words(sample_kb: KnowledgeBase) -> None:
+    ids = [r["id"] for r in search(sample_kb, "TMJ")["results"]]
+    assert "condition-tmj-disorder" in ids
+    assert search(sample_kb, "TMX")["total"] == 0
+
+
+def test_snippets_quote_the_best_sentence_escaped_with_marks(sample_kb: KnowledgeBase) -> None:
+    top = search(sample_kb, "how many sessions neuromuscular")["results"][0]
+    assert top["snippet"].startswith("<mark>Sessions</mark> are performed")
+    assert top["sources"][0]["sentence"].startswith("Sessions are performed")
+    assert re.sub(r"</?mark>", "", top["snippet"]) == top["sources"][0]["sentence"].replace("&", "&amp;")
+
+
+def test_answer_card_quotes_the_articles_only(sample_kb: KnowledgeBase) -> None:
+    answer = search(sample_kb, "sciatica")["answer"]
+    assert answer["entry_id"] == "condition-sciatica"
+    assert "Neuromuscular massage therapy" in answer["text"]
+    assert "(770) 623-4078" in answer["text"] and "(425) 347-8614" in answer["text"]
+    entry = sample_kb.entry("condition-sciatica")
+    assert answer["quote"]["sentence"] in {p["sentence"] for p in entry["passages"]}
+    assert {s["path"] for s in answer["sources"]} <= {s["path"] for s in entry["sources"]}
+
+
+def test_clinic_contact_answer(sample_kb: KnowledgeBase) -> None:
+    answer = search(sample_kb, "everett phone")["answer"]
+    assert answer["entry_id"] == "clinic-everett-spine-rehab"
+    assert answer["text"] == ("Everett Spine & Rehab — phone (425) 347-8614 — address 927 128th St SW Ste B, "
+                              "Everett, WA 98204.")
+
+
+def test_red_flags_get_emergency_guidance_above_results(sample_kb: KnowledgeBase) -> None:
+    notice = search(sample_kb, "sudden chest pain and back pain")["notice"]
+    assert notice["kind"] == "emergency" and "911" in notice["message"]
+    assert search(sample_kb, "back pain with loss of bladder control")["notice"]["kind"] == "emergency"
+    assert search(sample_kb, "back pain massage")["notice"] is None
+
+
+@pytest.mark.parametrize("query", ["dental implants", "lasik", "botox", "teeth whitening", "hair transplant"])
+def test_out_of_scope_queries_return_nothing_with_suggestions(sample_kb: KnowledgeBase, query: str) -> None:
+    result = search(sample_kb, query)
+    assert (result["total"], result["results"], result["answer"]) == (0, [], None)
+    assert result["notice"]["kind"] == "no_results"
+    assert result["notice"]["suggestions"]
+
+
+def facet(result: dict[str, Any], name: str) -> dict[str, tuple[int, bool]]:
+    return {v["value"]: (v["count"], v["selected"]) for v in result["facets"][name]}
+
+
+def test_facets_or_within_and_across_with_shopper_counts(sample_kb: KnowledgeBase) -> None:
+    base = search(sample_kb, "massage")
+    kinds = facet(base, "kind")
+    only = search(sample_kb, "massage", kind=["condition"])
+    assert only["total"] == kinds["condition"][0]
+    assert {r["kind"] for r in only["results"]} == {"condition"}
+    # A facet's own selection leaves its other values' counts as they were.
+    assert {k: c for k, (c, _) in facet(only, "kind").items()} == {k: c for k, (c, _) in kinds.items()}
+    assert facet(only, "kind")["condition"] == (kinds["condition"][0], True)
+    both = search(sample_kb, "massage", kind=["condition", "technique"])
+    assert both["total"] == kinds["condition"][0] + kinds["technique"][0]
+    region = next(iter(facet(only, "body_region")))
+    narrowed = search(sample_kb, "massage", kind=["condition"], body_region=[region])
+    assert narrowed["total"] == facet(only, "body_region")[region][0]
+    assert all(region in r["facets"]["body_region"] for r in narrowed["results"])
+
+
+def test_filters_alone_browse_by_support(sample_kb: KnowledgeBase) -> None:
+    result = search(sample_kb, "", kind=["clinic"])
+    assert result["total"] == len(list(sample_kb.entries(("clinic",))))
+    counts = [r["source_count"] for r in result["results"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_suggestions_rank_by_supporting_articles(sample_kb: KnowledgeBase) -> None:
+    suggestions = sample_kb.suggest("sci")["suggestions"]
+    assert suggestions[0] == {"text": "Sciatica", "id": "condition-sciatica", "kind": "condition"}
+    assert sample_kb.suggest("s")["suggestions"] == []
+    texts = [s["text"] for s in sample_kb.suggest("deep")["suggestions"]]
+    assert texts[0] == "Deep tissue massage"
+
+
+def test_pages_and_bad_parameters(sample_kb: KnowledgeBase) -> None:
+    page2 = sample_kb.search(SearchParams(q="massage", page=2, per_page=5))
+    page1 = sample_kb.search(SearchParams(q="massage", page=1, per_page=5))
+    assert {r["id"] for r in page1["results"]}.isdisjoint(r["id"] for r in page2["results"])
+    with pytest.raises(ParamError) as past:
+        sample_kb.search(SearchParams(q="massage", page=99))
+    assert past.value.status == 404
+    with pytest.raises(ParamError) as bad:
+        parse_params({"q": "x" * 201, "per_page": "0", "page": "abc"}, {"kind": ["nope"]})
+    assert bad.value.status == 400 and len(bad.value.errors) == 4
