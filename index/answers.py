@@ -72,7 +72,7 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
                and (c := snap.entry(r["id"])) is not None]
     clinics = list({c["id"]: c for c in clinics}.values())
     if clinics:
-        text += " Clinics: " + "; ".join(f"{c['name']} ({c['phone_display']})" if c["phone"] else c["name"]
+        text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
                                          for c in clinics[:MAX_LISTED]) + "."
     sources = top.get("sources") or entry.get("sources", [])[:5]
     quote = sources[0] if sources else None
