@@ -28,7 +28,7 @@ _HOURS = re.compile(
 _STREET_START = re.compile(r"\b\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?\s+(?=[A-Z0-9])")
 _ABBREVIATED = ("St", "Ste", "Rd", "Dr", "Ave", "Blvd", "Hwy", "No", "Mt", "Pl", "Ct", "Ln")
 _BREAK = re.compile(
-    r"\n|[!?;:]\s+|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+|\b(?:at|email|or)\s+"
+    r"\n|[!?;:|·•]\s+|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+|\b(?:at|email|or)\s+"
 )
 _NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question", "answer", "breadcrumblist",
                      "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",

@@ -183,8 +183,9 @@ def show(kb: KnowledgeBase, entry_id: str, as_json: bool) -> None:
     if entry.get("contact"):
         for field in ("phones", "addresses", "emails", "hours"):
             for v in entry["contact"][field]:
-                label = "hours" if field == "hours" else field[:-1]
-                click.echo(f"{label}: {v['value']}  (seen in {', '.join(v['origins'])})")
+                label = {"phones": "phone", "addresses": "address", "emails": "email", "hours": "hours"}[field]
+                value = display_phone(v["value"]) if field == "phones" else v["value"]
+                click.echo(f"{label}: {value}  (seen in {', '.join(v['origins'])})")
     related: dict[str, list[str]] = {}
     for r in entry.get("related", []):
         related.setdefault(r["kind"], [])
