@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from itertools import pairwise
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
+from index.answers import clinic_summary
+from index.notices import covered_topics
+from index.params import SearchParams
 from index.schema import FACETS
+from kb.vocabulary import fold
 from web import knowledge_base
 from web.searching import query_string, search_from
 
@@ -16,56 +23,189 @@ bp = Blueprint("pages", __name__)
 FACET_LABELS = {"kind": "Kind", "condition": "Condition", "technique": "Technique", "benefit": "Benefit",
                 "body_region": "Body region", "clinic": "Clinic"}
 KIND_LABELS = {"condition": "Condition", "technique": "Technique", "benefit": "Benefit", "clinic": "Clinic"}
+KIND_ORDER = ("condition", "technique", "benefit", "clinic")
+FACET_SHOWN = 6  # values per facet before "More"
+PAGER_WINDOW = 2  # page links either side of the current page
+RELATED_SHOWN = 8  # related entries per kind before "More"
+COPY_SOURCES = 3
 
 
-def _page_data(template: str) -> str:
+@bp.app_template_filter("http_url")
+def http_url(url: object) -> str | None:
+    """`url` when it is an http(s) URL, else None: an article must never get a `javascript:` link onto a page."""
+    if isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url
+    return None
+
+
+def facet_view(params: SearchParams, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each facet with a label and its values, each with the URL that toggles it (Datasette's `toggle_url`).
+
+    `shown` holds the selected values and the most frequent others, up to FACET_SHOWN; `more` the rest.
+    """
+    out = []
+    for facet in FACETS:
+        values = [{**v, "label": KIND_LABELS.get(v["value"], v["value"]) if facet == "kind" else v["value"],
+                   "toggle_url": "/search?" + query_string(params, toggle=(facet, v["value"]))}
+                  for v in result["facets"].get(facet, [])]
+        if not values:
+            continue
+        room = max(FACET_SHOWN, sum(v["selected"] for v in values))
+        shown = [v for v in values if v["selected"]]
+        shown += [v for v in values if not v["selected"]][: room - len(shown)]
+        out.append({"name": facet, "label": FACET_LABELS[facet], "shown": shown,
+                    "more": [v for v in values if v not in shown]})
+    return out
+
+
+def selected_filters(params: SearchParams) -> list[dict[str, str]]:
+    """The active filters, each with the URL that removes it."""
+    return [{"facet": FACET_LABELS[facet], "value": KIND_LABELS.get(v, v) if facet == "kind" else v,
+             "remove_url": "/search?" + query_string(params, toggle=(facet, v))}
+            for facet, values in params.filters for v in values]
+
+
+def pager(params: SearchParams, total: int, base: str) -> dict[str, Any] | None:
+    """Previous/next and a window of numbered pages (None when everything fits on one page)."""
+    pages = max(1, -(-total // params.per_page))
+    if pages == 1:
+        return None
+    near = range(max(1, params.page - PAGER_WINDOW), min(pages, params.page + PAGER_WINDOW) + 1)
+    numbers = sorted({1, pages, *near})
+    numbers = sorted({*numbers, *(a + 1 for a, b in pairwise(numbers) if b - a == 2)})  # no "…" standing for one page
+
+    def url(n: int) -> str:
+        return f"{base}?{query_string(params, page=n)}"
+
+    links: list[dict[str, Any]] = []
+    for n in numbers:
+        if links and n - links[-1]["number"] > 1:
+            links.append({"number": n - 1, "gap": True, "url": None, "current": False})
+        links.append({"number": n, "url": url(n), "current": n == params.page})
+    return {"pages": pages, "links": links, "prev": url(params.page - 1) if params.page > 1 else None,
+            "next": url(params.page + 1) if params.page < pages else None}
+
+
+def _render_search(template: str, base: str, **extra: Any) -> str:
     params, result = search_from(request.args)
-    pages = max(1, -(-result["total"] // params.per_page))
-    toggles = {f: {v["value"]: query_string(params, toggle=(f, v["value"])) for v in result["facets"][f]}
-               for f in FACETS}
     return render_template(
-        template, params=params, result=result, pages=pages, toggles=toggles, facet_labels=FACET_LABELS,
-        kind_labels=KIND_LABELS, json_url="/api/search?" + query_string(params),
-        page_url=lambda n: "?" + query_string(params, page=n),
+        template, params=params, result=result, facets=facet_view(params, result),
+        filters=selected_filters(params), pager=pager(params, result["total"], base), kind_labels=KIND_LABELS,
+        json_url="/api/search?" + query_string(params), clear_url="/search?" + query_string(params, clear=True),
+        **extra,
     )
 
 
 @bp.get("/")
 @bp.get("/search")
 def search() -> str:
-    """The patient search page (results, facets, answer card, notices)."""
-    return _page_data("search.html")
+    """The patient search page (results, facets, answer card, notices); a welcome with topics when empty."""
+    topics = [] if request.args else covered_topics(knowledge_base().snapshot())
+    return _render_search("search.html", "/search", topics=topics)
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether `text` contains `name` as whole words, ignoring case, accents and punctuation."""
+    def words(s: str) -> str:
+        return " ".join(re.findall(r"\w+", fold(s)))
+    return f" {words(name)} " in f" {words(text)} "
+
+
+def staff_card(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The compact answer for a phone call: the answer's clinics, the topic asked about, a quote and a copy text.
+
+    When the query asks for a clinic's contacts and also names a topic ("plantar fasciitis phone"), the topic is
+    the top result the query names and the quote is that result's sentence from this clinic's own articles.
+    """
+    answer = result.get("answer")
+    if not answer:
+        return None
+    clinics = answer.get("clinics") or []
+    topic = None
+    quote = answer.get("quote")
+    if answer.get("kind") == "clinic" and clinics:
+        asked = " ".join(q for q in (result.get("query"), result.get("corrected_query")) if q)
+        for r in result["results"][:3]:
+            if r["kind"] != "clinic" and _mentions(asked, r["name"]):
+                own = [s for s in r["sources"] if s.get("clinic") == clinics[0]["name"]]
+                # the clinic's article about the topic quotes it best; else its best-ranked sentence
+                source = next((s for s in own if _mentions(s["title"], r["name"])), own[0] if own else None)
+                if source:
+                    topic = {"id": r["id"], "name": r["name"], "kind": r["kind"]}
+                    quote = source
+                break
+    kind = answer.get("kind") or answer["entry_id"].split("-", 1)[0]
+    named = next((r["name"] for r in result["results"] if r["id"] == answer["entry_id"]), None)
+    title = clinics[0]["name"] if kind == "clinic" and clinics else named or answer["text"].split(":", 1)[0]
+    return {"answer": answer, "kind": kind, "title": title, "clinics": clinics, "topic": topic, "quote": quote,
+            "copy_text": copy_text(answer, clinics, topic, quote)}
+
+
+def _where(source: dict[str, Any]) -> str:
+    return source.get("url") or source.get("path") or ""
+
+
+def copy_text(answer: dict[str, Any], clinics: list[dict[str, Any]], topic: dict[str, Any] | None,
+              quote: dict[str, Any] | None) -> str:
+    """Plain text for the clipboard: the answer, the quoted sentence and the articles it comes from."""
+    lines = [answer["text"]]
+    if answer.get("kind") == "clinic" and clinics and clinics[0].get("email"):
+        lines.append(f"Email: {clinics[0]['email']}")
+    if quote:
+        about = f"{topic['name']}, in {clinics[0]['name']}'s articles: " if topic else ""
+        lines.append(f"{about}“{quote['sentence']}” ({quote['title']}, {_where(quote)})")
+    sources = list({s["article_id"]: s for s in answer.get("sources") or []}.values())[:COPY_SOURCES]
+    if sources:
+        lines.append("Sources:")
+        lines += [f"- {s['title']}{' (' + s['clinic'] + ')' if s.get('clinic') else ''}: {_where(s)}" for s in sources]
+    return "\n".join(lines)
 
 
 @bp.get("/staff")
 def staff() -> str:
-    """The front-desk lookup: the same search, compact, keyboard first."""
-    return _page_data("staff.html")
+    """The front-desk lookup: the same search, compact, keyboard first; its live region is re-fetched as you type."""
+    params, result = search_from(request.args)
+    return render_template("staff.html", params=params, result=result, card=staff_card(result),
+                           kind_labels=KIND_LABELS, json_url="/api/search?" + query_string(params))
+
+
+def related_groups(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Related entries by kind (conditions, techniques, benefits), one row per entry with its first sentence."""
+    groups: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in entry.get("related", []):
+        groups[r["kind"]].setdefault(r["id"], r)
+    return [{"kind": k, "label": KIND_LABELS[k] + "s", "entries": sorted(groups[k].values(),
+                                                                          key=lambda r: r["name"].lower())}
+            for k in KIND_ORDER if k != "clinic" and groups.get(k)]
 
 
 @bp.get("/entries/<entry_id>")
 def entry(entry_id: str) -> str:
-    """One entry with its related entries and every source."""
+    """One entry with its related entries, its clinics' contacts and every source."""
     kb = knowledge_base()
     data = kb.entry(entry_id)
-    related: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in data.get("related", []):
-        if all(x["id"] != r["id"] for x in related[r["kind"]]):
-            related[r["kind"]].append(r)
-    clinics = [kb.snapshot().entry(r["id"]) for r in related.get("clinic", [])]
-    return render_template("entry.html", entry=data, related=related, clinics=[c for c in clinics if c],
-                           kind_labels=KIND_LABELS)
+    snap = kb.snapshot()
+    clinic_ids = dict.fromkeys(r["id"] for r in data.get("related", []) if r["kind"] == "clinic")
+    clinics = [clinic_summary(c) for c in (snap.entry(cid) for cid in clinic_ids) if c]
+    return render_template("entry.html", entry=data, related=related_groups(data), clinics=clinics,
+                           kind_labels=KIND_LABELS, related_shown=RELATED_SHOWN)
 
 
 @bp.get("/conditions")
 def conditions() -> str:
-    """A–Z of conditions with article counts, and the same grouped by body region."""
-    entries = sorted(knowledge_base().entries(("condition",)), key=lambda e: e["name"].lower())
-    letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    regions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """A–Z of conditions with article counts; `?region=` narrows it to one body region."""
+    entries = sorted(knowledge_base().entries(("condition",)), key=lambda e: fold(e["name"]))
+    regions: dict[str, int] = defaultdict(int)
     for e in entries:
-        letters[e["name"][0].upper()].append(e)
-        for region in e.get("body_region") or ["unspecified"]:
-            regions[region].append(e)
-    return render_template("conditions.html", letters=dict(letters), regions=dict(sorted(regions.items())),
-                           total=len(entries))
+        for region in e.get("body_region") or []:
+            regions[region] += 1
+    region = request.args.get("region", "")
+    if region and region not in regions:
+        abort(404, description=f"No condition in the articles has the body region {region[:40]!r}.")
+    shown = [e for e in entries if not region or region in (e.get("body_region") or [])]
+    letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in shown:
+        first = fold(e["name"])[:1].upper()
+        letters[first if first.isalpha() else "#"].append(e)
+    return render_template("conditions.html", letters=dict(letters), regions=sorted(regions.items()),
+                           region=region, total=len(entries), shown=len(shown))

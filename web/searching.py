@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from index.params import SearchParams, parse_params
+from index.params import DEFAULT_PER_PAGE, SearchParams, parse_params
 from index.schema import FACETS
 from web import knowledge_base
 
@@ -24,11 +24,14 @@ def search_from(args: MultiDict[str, str]) -> tuple[SearchParams, dict[str, Any]
     return params, knowledge_base().search(params)
 
 
-def query_string(params: SearchParams, **changes: Any) -> str:
-    """The query string for `params` with changes (a facet toggle, another page)."""
+def query_string(params: SearchParams, *, toggle: tuple[str, str] | None = None, page: int | None = None,
+                 clear: bool = False) -> str:
+    """The query string for `params` with a facet value toggled, another page, or (`clear`) no filters.
+
+    Toggling or clearing a filter goes back to page 1: the old page number may not exist any more.
+    """
     pairs: list[tuple[str, str]] = [("q", params.q)] if params.q else []
-    filters = {f: list(v) for f, v in params.filters}
-    toggle = changes.pop("toggle", None)
+    filters = {} if clear else {f: list(v) for f, v in params.filters}
     if toggle:
         facet, value = toggle
         values = filters.setdefault(facet, [])
@@ -38,9 +41,10 @@ def query_string(params: SearchParams, **changes: Any) -> str:
             values.append(value)
     for facet in FACETS:
         pairs += [(facet, v) for v in filters.get(facet, [])]
-    page = changes.get("page", 1 if toggle else params.page)
+    if page is None:
+        page = 1 if toggle or clear else params.page
     if page != 1:
         pairs.append(("page", str(page)))
-    if params.per_page != 10:
+    if params.per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(params.per_page)))
     return urlencode(pairs)
