@@ -333,6 +333,7 @@ CLINIC = {"id": "clinic-cedar-ridge", "name": "Cedar Ridge", "phone": "+15035550
           "address": "1 Main St, Portland, OR 97206", "email": "hi@example.com", "hours": []}
 
 
+CONTACT = {**SOURCE, "article_id": "a3", "title": "Book with us", "path": "contact.md", "url": None}
 OTHER = {**SOURCE, "article_id": "a2", "title": "Runner's knee", "sentence": "Runners also get plantar fasciitis."}
 
 
@@ -341,7 +342,7 @@ def test_staff_card_names_the_topic_of_a_contact_question():
     result = {"query": "plantar fasciitis phone", "corrected_query": None,
               "answer": {"entry_id": "clinic-cedar-ridge", "kind": "clinic",
                          "text": "Cedar Ridge — phone (503) 555-0142.", "quote": None, "clinics": [CLINIC],
-                         "sources": [SOURCE, SOURCE]},
+                         "sources": [CONTACT, SOURCE, SOURCE]},
               "results": [{"id": "condition-plantar-fasciitis", "kind": "condition", "name": "Plantar fasciitis",
                            "sources": [{**SOURCE, "clinic": "Elsewhere"}, OTHER, SOURCE]}]}
     card = staff_card(result)
@@ -354,7 +355,8 @@ def test_staff_card_names_the_topic_of_a_contact_question():
         "Plantar fasciitis, in Cedar Ridge's articles: “We treat plantar fasciitis every week.” "
         "(Plantar fasciitis and heel pain, https://example.com/heel)\n"
         "Sources:\n"
-        "- Plantar fasciitis and heel pain (Cedar Ridge): https://example.com/heel")
+        "- Plantar fasciitis and heel pain (Cedar Ridge): https://example.com/heel\n"
+        "- Book with us (Cedar Ridge): contact.md")
     result["query"] = "cedar ridge phone"  # names no topic: no topic line
     card = staff_card(result)
     assert card is not None and card["topic"] is None and card["quote"] is None

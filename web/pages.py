@@ -154,7 +154,8 @@ def copy_text(answer: dict[str, Any], clinics: list[dict[str, Any]], topic: dict
     if quote:
         about = f"{topic['name']}, in {clinics[0]['name']}'s articles: " if topic else ""
         lines.append(f"{about}“{quote['sentence']}” ({quote['title']}, {_where(quote)})")
-    sources = list({s["article_id"]: s for s in answer.get("sources") or []}.values())[:COPY_SOURCES]
+    cited = ([quote] if quote else []) + list(answer.get("sources") or [])  # the quoted article first
+    sources = list({s["path"]: s for s in cited}.values())[:COPY_SOURCES]  # first place, fullest record
     if sources:
         lines.append("Sources:")
         lines += [f"- {s['title']}{' (' + s['clinic'] + ')' if s.get('clinic') else ''}: {_where(s)}" for s in sources]
