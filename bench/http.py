@@ -1,0 +1,155 @@
+"""HTTP: `kb serve` (gunicorn, sync workers) on 127.0.0.1, loaded by wrk for a bounded time, search beside /healthz."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+LUA = Path(__file__).with_name("rotate.lua")
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk_path() -> str | None:
+    """The wrk binary (Debian: `apt-get install wrk`), or None."""
+    return shutil.which("wrk")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def kb_command() -> list[str]:
+    """`kb` from this interpreter's environment (the virtualenv the bench runs in)."""
+    exe = Path(sys.executable).with_name("kb")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "from kb.cli import main; main()"]
+
+
+def wait_healthy(base: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError as exc:
+            last = exc
+        time.sleep(0.2)
+    raise RuntimeError(f"kb serve did not become healthy in {timeout:.0f} s: {last}")
+
+
+@contextlib.contextmanager
+def kb_server(data_dir: Path, workers: int, log: Path, port: int | None = None) -> Iterator[tuple[str, int]]:
+    """Run `kb serve` on a free 127.0.0.1 port until the block ends; yields (base URL, master pid)."""
+    port = port or free_port()
+    cmd = [*kb_command(), "serve", "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers)]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, 60)
+        yield base, proc.pid
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def children_rss_mb(pid: int) -> list[float]:
+    """Resident memory of the direct children of `pid` (gunicorn's workers), in MiB."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                status = (stat.parent / "status").read_text()
+                kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+                out.append(round(kb / 1024, 1))
+        except (OSError, ValueError, IndexError, AttributeError):
+            continue
+    return sorted(out)
+
+
+def _ms(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
+    if not m:
+        return float("nan")
+    return round(float(m.group(1)) * _UNITS[m.group(2)], 3)
+
+
+def parse_wrk(text: str) -> dict[str, Any]:
+    """Requests/s, latency percentiles (ms), request count, errors and non-2xx from `wrk --latency` output."""
+    out: dict[str, Any] = {}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", text):
+        out["req_per_s"] = float(m.group(1))
+    for pct in ("50", "75", "90", "99"):
+        if m := re.search(rf"^\s+{pct}%\s+(\S+)", text, re.MULTILINE):
+            out[f"p{pct}_ms"] = _ms(m.group(1))
+    if m := re.search(r"(\d+) requests in ([\d.]+\w+)", text):
+        out["requests"] = int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text):
+        out["socket_errors"] = sum(int(x) for x in m.groups())
+        out["timeouts"] = int(m.group(4))
+    out["non_2xx"] = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", text)) else 0
+    return out
+
+
+def run_wrk(url: str, seconds: float, connections: int, threads: int = 2, paths: Path | None = None,
+            timeout: float = 10.0) -> dict[str, Any]:
+    """One bounded wrk run (its own duration, plus a hard stop)."""
+    wrk = wrk_path()
+    assert wrk is not None
+    cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+           f"--timeout={max(1, round(timeout))}s"]
+    if paths is not None:
+        cmd += ["-s", str(LUA), url, "--", str(paths)]
+    else:
+        cmd.append(url)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 30)
+    result = parse_wrk(proc.stdout)
+    if proc.returncode != 0 or "req_per_s" not in result:
+        result["error"] = (proc.stderr or proc.stdout)[-500:]
+    return result
+
+
+def http_bench(data_dir: Path, paths: list[str], work: Path, seconds: float, connections: int,
+               workers: int) -> dict[str, Any]:
+    """Search (rotating `paths`) and /healthz on one `kb serve`, each for `seconds`, one after the other."""
+    if wrk_path() is None:
+        return {"skipped": "wrk is not installed (Debian: apt-get install wrk)"}
+    path_file = work / "paths.txt"
+    path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    with kb_server(data_dir, workers, work / "serve.log") as (base, pid):
+        for _ in range(4 * workers):  # every worker opens the index before anything is timed
+            with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=30):
+                pass
+        health = run_wrk(base + "/healthz", seconds, connections)
+        search = run_wrk(base, seconds, connections, paths=path_file)
+        rss = children_rss_mb(pid)
+    out: dict[str, Any] = {"workers": workers, "connections": connections, "seconds": seconds,
+                           "distinct_paths": len(set(paths)), "healthz": health, "search": search,
+                           "worker_rss_mb": rss}
+    if health.get("req_per_s") and search.get("req_per_s"):
+        out["search_to_healthz"] = round(search["req_per_s"] / health["req_per_s"], 4)
+    return out

@@ -1,0 +1,157 @@
+"""The report: the issue's target ratios, then tables by phase, as Markdown; the whole result as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.queries import TYPES
+
+TARGET_SIZE = 10_000
+# (name, how it is computed, goal, True when a higher ratio is better)
+TARGETS = (
+    ("cold faceted search p50, kb / FTS5", "facet_vs_fts5", 3.0, False),
+    ("replayed Zipf query log p50, kb / FTS5", "replay_vs_fts5", 1.0, False),
+    ("HTTP search req/s / /healthz req/s", "http_ratio", 0.6, True),
+    ("ingest articles/s / bare-parse articles/s", "ingest_ratio", 0.3, True),
+)
+
+
+def _ms(stats: dict[str, Any] | None) -> str:
+    if not stats or stats.get("median_ms") is None:
+        return "n/a"
+    return f"{stats['median_ms']:.3g} ({stats['p99_ms']:.3g})"
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    if not a or not b or not a.get("median_ms") or not b.get("median_ms"):
+        return None
+    return round(a["median_ms"] / b["median_ms"], 2)
+
+
+def _fmt(x: float | None, suffix: str = "×") -> str:
+    return "n/a" if x is None else f"{x:,.2f}{suffix}"
+
+
+def target_size(results: dict[str, Any]) -> dict[str, Any] | None:
+    sizes = results.get("sizes", [])
+    exact = [s for s in sizes if s["size"] == TARGET_SIZE]
+    return exact[0] if exact else (max(sizes, key=lambda s: s["size"]) if sizes else None)
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where each of the issue's targets stands, at 10k articles (else the largest size run)."""
+    size = target_size(results)
+    if size is None:
+        return []
+    entries = size.get("search", {}).get("entries", {})
+    kb, fts5 = entries.get("kb", {}), entries.get("fts5", {})
+    http = size.get("http", {})
+    values = {
+        "facet_vs_fts5": _ratio(kb.get("facet"), fts5.get("facet")),
+        "replay_vs_fts5": _ratio(kb.get("replay"), fts5.get("replay")),
+        "http_ratio": http.get("search_to_healthz"),
+        "ingest_ratio": results.get("ingest", {}).get("ratio_to_bare"),
+    }
+    out = []
+    for name, key, goal, higher in TARGETS:
+        value = values[key]
+        met = None if value is None else (value >= goal if higher else value <= goal)
+        out.append({"target": name, "size": size["size"], "value": value,
+                    "goal": f"{'≥' if higher else '≤'} {goal:g}", "met": met})
+    return out
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The human report."""
+    m = results["machine"]
+    lines = [f"# kb bench, {results['started']}",
+             "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; Python {m['python']}, "
+             f"{', '.join(f'{k} {v}' for k, v in m['versions'].items())}. Load average at start {m['loadavg']}.",
+             f"Arguments: `{results['args']}`; wall time {results.get('wall_seconds', 0):.0f} s.",
+             "",
+             "Latencies are median (p99) in milliseconds; ratios are of medians measured in the same run.",
+             "", "## Targets", "",
+             "| target | size | value | goal | met |", "|---|---:|---:|---:|---|"]
+    for t in results.get("targets", []):
+        met = "n/a" if t["met"] is None else ("yes" if t["met"] else "**no**")
+        lines.append(f"| {t['target']} | {t['size']:,} | {_fmt(t['value'], '')} | {t['goal']} | {met} |")
+    ingest = results.get("ingest")
+    if ingest:
+        lines += ["", "## Ingest (one process, the same files)", "",
+                  "| articles | kb articles/s | bare BeautifulSoup articles/s | ratio |", "|---:|---:|---:|---:|",
+                  f"| {ingest['articles']:,} | {ingest['kb_articles_per_s']:,} | {ingest['bare_articles_per_s']:,} "
+                  f"| {ingest['ratio_to_bare']:.3f} |"]
+    lines += ["", "## Build", "",
+              "| articles | ingest, parallel (articles/s) | entries | passages | largest entry (passages) | merge s "
+              "| build s (merge + write) | index MB | peak RSS MB |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in results.get("sizes", []):
+        b, ing = s["build"], s.get("full_ingest", {})
+        speed = "cached" if ing.get("cached") else f"{ing.get('articles_per_s', 'n/a')} ({ing.get('workers')} procs)"
+        lines.append(f"| {s['size']:,} | {speed} "
+                     f"| {b['entries']:,} | {b['passages']:,} | {b['largest_entry_passages']:,} "
+                     f"| {b['merge_seconds']:.1f} | {b['build_seconds']:.1f} | {b['index_bytes'] / 1e6:.1f} "
+                     f"| {b['peak_rss_mb']:.0f} |")
+    for s in results.get("sizes", []):
+        lines += _search_tables(s)
+    http_rows = [s for s in results.get("sizes", []) if s.get("http") and "search" in s["http"]]
+    if http_rows:
+        lines += ["", "## HTTP (`kb serve`, gunicorn sync workers, wrk on 127.0.0.1)", "",
+                  "| articles | route | req/s | p50 ms | p99 ms | requests | errors + timeouts | non-2xx |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        for s in http_rows:
+            h = s["http"]
+            for route in ("search", "healthz"):
+                r = h[route]
+                lines.append(f"| {s['size']:,} | {route} | {r.get('req_per_s', 'n/a')} | {r.get('p50_ms', 'n/a')} "
+                             f"| {r.get('p99_ms', 'n/a')} | {r.get('requests', 'n/a')} "
+                             f"| {r.get('socket_errors', 0)} | {r.get('non_2xx', 0)} |")
+            lines.append(f"| | **search / healthz** | **{_fmt(h.get('search_to_healthz'), '')}** | | | | | |")
+        h = http_rows[-1]["http"]
+        lines.append(f"\n{h['workers']} workers, {h['connections']} connections, {h['seconds']} s per route, "
+                     f"{h['distinct_paths']} distinct search paths rotating; worker RSS after load "
+                     f"{h.get('worker_rss_mb')} MB.")
+    skipped = [s for s in results.get("sizes", []) if s.get("http", {}).get("skipped")]
+    if skipped:
+        lines.append(f"\nHTTP skipped: {skipped[0]['http']['skipped']}")
+    if results.get("profile"):
+        lines += ["", "## Profile (cProfile, kb's own functions by cumulative time)", ""]
+        for title, rows in results["profile"].items():
+            lines += [f"{title}:", "", "| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
+            lines += [f"| `{r['function']}` | {r['calls']:,} | {r['tottime']:.2f} | {r['cumtime']:.2f} |"
+                      for r in rows]
+            lines.append("")
+    lines += ["", "Notes:", ""] + [f"- {n}" for n in results.get("notes", [])]
+    return "\n".join(lines) + "\n"
+
+
+def _search_tables(s: dict[str, Any]) -> list[str]:
+    search = s.get("search", {})
+    lines: list[str] = []
+    entries = search.get("entries", {})
+    if entries:
+        kb, fts5, tan = entries.get("kb", {}), entries.get("fts5", {}), entries.get("tantivy", {})
+        lines += ["", f"## Search, {s['size']:,} articles: kb's entries ({s['build']['entries']:,} documents)", "",
+                  f"kb opens a snapshot in {entries.get('kb_open_ms', 0):.0f} ms. Cold = distinct queries, result "
+                  "cache emptied before each; replay = a Zipf query log through the cache.", "",
+                  "| query type | kb | FTS5 | tantivy | kb / FTS5 | kb / tantivy | kb n |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for t in (*TYPES, "replay"):
+            lines.append(f"| {t}{' *' if t == 'typo' else ''} | {_ms(kb.get(t))} | {_ms(fts5.get(t))} "
+                         f"| {_ms(tan.get(t))} | {_fmt(_ratio(kb.get(t), fts5.get(t)))} "
+                         f"| {_fmt(_ratio(kb.get(t), tan.get(t)))} | {kb.get(t, {}).get('n', 0)} |")
+    articles = search.get("articles", {})
+    if articles:
+        w, fts5, tan = articles.get("whoosh", {}), articles.get("fts5", {}), articles.get("tantivy", {})
+        builds = articles.get("build", {})
+        lines += ["", f"## Search, {s['size']:,} articles: one document per article (PERF-NOTES workload)", "",
+                  "Build s (MB): " + ", ".join(f"{k} {v['seconds']:.1f} ({v['bytes'] / 1e6:.1f})"
+                                               for k, v in builds.items()), "",
+                  "| query type | plain Whoosh | FTS5 | tantivy | Whoosh / FTS5 | Whoosh / tantivy |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for t in (*TYPES[:-1], "replay"):
+            lines.append(f"| {t}{' *' if t == 'typo' else ''} | {_ms(w.get(t))} | {_ms(fts5.get(t))} "
+                         f"| {_ms(tan.get(t))} | {_fmt(_ratio(w.get(t), fts5.get(t)))} "
+                         f"| {_fmt(_ratio(w.get(t), tan.get(t)))} |")
+    return lines
