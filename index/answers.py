@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from index.query import ParsedQuery
@@ -33,9 +34,11 @@ def clinic_summary(entry: dict[str, Any]) -> dict[str, Any]:
         return values[0]["value"] if values else None
 
     phone = _phone(contact)
+    # The page's own wording of the hours first ("Mon–Thu 7am–7pm"), structured data's only when it is all there is.
+    hours = sorted(contact.get("hours") or [], key=lambda h: "json-ld" in h.get("origins", []))
     return {"id": entry["id"], "name": entry["name"], "phone": phone, "phone_display": _display(phone),
             "address": first("addresses"),
-            "email": first("emails"), "hours": [h["value"] for h in contact.get("hours") or []][:3]}
+            "email": first("emails"), "hours": [h["value"] for h in hours][:2]}
 
 
 def _listing(label: str, names: list[str]) -> str:
@@ -45,7 +48,8 @@ def _listing(label: str, names: list[str]) -> str:
     return f" {label}: {', '.join(names[:MAX_LISTED])}{more}."
 
 
-def _clinic_answer(entry: dict[str, Any]) -> dict[str, Any]:
+def _clinic_answer(entry: dict[str, Any], topic: dict[str, Any] | None) -> dict[str, Any]:
+    """A clinic's contacts; with a topic ("plantar fasciitis phone"), what this clinic's articles say of it."""
     info = clinic_summary(entry)
     parts = [entry["name"]]
     if info["phone"]:
@@ -54,8 +58,24 @@ def _clinic_answer(entry: dict[str, Any]) -> dict[str, Any]:
         parts.append(f"address {info['address']}")
     if info["hours"]:
         parts.append("hours " + "; ".join(info["hours"]))
-    return {"entry_id": entry["id"], "kind": "clinic", "text": " — ".join(parts) + ".", "quote": None,
-            "clinics": [info], "sources": entry.get("sources", [])[:3]}
+    text = " — ".join(parts) + "."
+    quote = None
+    sources = entry.get("sources", [])[:3]
+    if topic is not None:
+        own = [s for s in topic.get("sources", []) if s.get("clinic") == entry["name"]]
+        # The clinic's article about the topic quotes it best.
+        own.sort(key=lambda s: topic["name"].lower() not in s["title"].lower())
+        if own:
+            text += f" Its articles discuss {topic['name']}."
+            quote = own[0]
+            sources = own
+    answer: dict[str, Any] = {
+        "entry_id": entry["id"], "kind": "clinic", "text": text,
+        "quote": {k: quote[k] for k in ("sentence", "title", "path", "url")} if quote else None,
+        "clinics": [info], "sources": sources}
+    if quote and topic is not None:
+        answer["topic"] = {"id": topic["id"], "name": topic["name"], "kind": topic["kind"]}
+    return answer
 
 
 def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) -> dict[str, Any]:
@@ -71,6 +91,9 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
     clinics = [clinic_summary(c) for r in entry.get("related", []) if r["kind"] == "clinic"
                and (c := snap.entry(r["id"])) is not None]
     clinics = list({c["id"]: c for c in clinics}.values())
+    # The clinic with the most articles on this topic first.
+    articles = Counter(s.get("clinic") for s in entry.get("sources", []))
+    clinics.sort(key=lambda c: -articles[c["name"]])
     if clinics:
         text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
                                          for c in clinics[:MAX_LISTED]) + "."
@@ -82,14 +105,26 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
             "clinics": clinics, "sources": sources}
 
 
+def _main_clinic(entry: dict[str, Any] | None) -> str | None:
+    """The id of the clinic whose articles discuss this entry most."""
+    if not entry:
+        return None
+    articles = Counter(s.get("clinic") for s in entry.get("sources", []) if s.get("clinic"))
+    clinics = {r["name"]: r["id"] for r in entry.get("related", []) if r["kind"] == "clinic"}
+    ranked = [name for name, _ in articles.most_common() if name in clinics]
+    return clinics[ranked[0]] if ranked else None
+
+
 def build_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
     """An answer card when the query names a condition, technique or benefit, or asks for a clinic's contacts."""
-    if parsed.contact:
-        clinic = next((r for r in results[:5] if r["kind"] == "clinic"), None)
-        if clinic and (entry := snap.entry(clinic["id"])):
-            return _clinic_answer(entry)
     named = {t.id for t in parsed.terms}
-    top = next((r for r in results[:3] if r["id"] in named), None)
+    top = next((r for r in results[:3] if r["id"] in named and r["kind"] != "clinic"), None)
+    if parsed.contact:
+        # "plantar fasciitis phone": the clinic with most articles on the topic; "everett phone": the top clinic.
+        clinic_id = _main_clinic(snap.entry(top["id"])) if top else None
+        clinic_id = clinic_id or next((r["id"] for r in results[:5] if r["kind"] == "clinic"), None)
+        if clinic_id and (entry := snap.entry(clinic_id)):
+            return _clinic_answer(entry, top)
     if top is None:
         return None
     entry = snap.entry(top["id"])

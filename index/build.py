@@ -11,13 +11,14 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from index.documents import to_document
+from index.reader import open_version
 from index.schema import build_schema
-from index.store import DataDir
+from index.store import INDEX_NAME, MANIFEST, DataDir, StoreError, checkpoint, file_table
 from ingest.merge import merge
 from kb.model import KINDS, Entry, Extraction
 from kb.vocabulary import Vocabulary
 
-INDEX_NAME = "kb"
+__all__ = ["INDEX_NAME", "build_version", "load_extractions", "write_index"]
 
 
 def load_extractions(path: Path) -> list[Extraction]:
@@ -25,8 +26,12 @@ def load_extractions(path: Path) -> list[Extraction]:
     file = path / "extractions.jsonl"
     if not file.is_file():
         return []
-    with open(file, encoding="utf-8") as handle:
-        return [Extraction.from_dict(json.loads(line)) for line in handle if line.strip()]
+    try:
+        with open(file, encoding="utf-8") as handle:
+            return [Extraction.from_dict(json.loads(line)) for line in handle if line.strip()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"index version {path.name}: extractions.jsonl is damaged ({type(exc).__name__}); "
+                         "run a full `kb ingest` without --add") from exc
 
 
 def write_index(path: Path, entries: list[Entry]) -> None:
@@ -35,8 +40,10 @@ def write_index(path: Path, entries: list[Entry]) -> None:
     ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
     writer = ix.writer(limitmb=128)
     try:
-        for entry in entries:
+        for i, entry in enumerate(entries):
             writer.add_document(**to_document(entry, regions))
+            if i == len(entries) // 2:
+                checkpoint("indexing")  # the Whoosh writer is mid-write and holds its lock
     except BaseException:
         writer.cancel()
         raise
@@ -67,7 +74,18 @@ def build_version(
             "clinics": sorted(e.name for e in entries if e.kind == "clinic"),
             "skipped": skipped,
         }
-        (path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        (path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its (released) lock file
+        manifest["files"] = file_table(path)
+        # The manifest goes last: a folder without one is never a version.
+        (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        _verify_build(path)
+        checkpoint("built")
         data.publish(version, path)
+        checkpoint("published")
     data.clean()
     return manifest
+
+
+def _verify_build(path: Path) -> None:
+    """Open the finished build as a server would, so a broken build is never published."""
+    open_version(path, deep=True).close()

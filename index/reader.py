@@ -1,23 +1,33 @@
-"""One open index per process: a reused searcher, refreshed when CURRENT names a new version."""
+"""One open index per process: a reused searcher, refreshed when CURRENT names a new version.
+
+A serving process never fails a request because of a re-ingest: the new version is opened beside the old one, and
+the old searcher is closed only RETIRE_SECONDS later (requests still using it finish first; its folder outlives it
+by the store's grace period). If the live version is damaged or deleted, requests get a StoreError (HTTP 503) with
+the reason; if a newly named version can't be opened, the process keeps serving the one it has.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from index.build import INDEX_NAME
 from index.schema import FACETS
-from index.store import DataDir, StoreError
+from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
+
+log = logging.getLogger("kb.index")
 
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
 CACHE_SIZE = 2048
+RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 
 @dataclass
@@ -30,6 +40,11 @@ class Snapshot:
     facets: list[dict[str, tuple[str, ...]]]  # per document number: facet name to values
     ids: dict[str, int]  # entry id to document number
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    path: Path | None = None  # the version folder
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        self.searcher.close()
 
     def entry(self, entry_id: str) -> dict[str, Any] | None:
         """The stored entry with this id, or None."""
@@ -55,25 +70,39 @@ class Snapshot:
 
 def open_snapshot(data: DataDir) -> Snapshot:
     """Open the live version; StoreError with a reason if there is none or it is unreadable."""
-    path = data.current_path()
-    manifest = data.manifest(path)
+    return open_version(data.current_path())
+
+
+def open_version(path: Path, deep: bool = True) -> Snapshot:
+    """Open one version folder, checking its files against the manifest (with `deep`, their checksums too) and
+    reading every stored document once; StoreError with a reason if anything is missing or damaged."""
+    manifest = read_manifest(path)
+    problem = damage(path, deep=deep)
+    if problem:
+        raise StoreError(problem)
+    searcher = None
     try:
         ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
         searcher = ix.searcher()
-    except Exception as exc:  # Whoosh raises many kinds for a damaged folder; all mean the same here
-        raise StoreError(f"index version {path.name} is unreadable: {exc}") from exc
-    facets: list[dict[str, tuple[str, ...]]] = []
-    ids: dict[str, int] = {}
-    for docnum, stored in searcher.reader().iter_docs():
-        while len(facets) <= docnum:
-            facets.append({})
-        facets[docnum] = {name: tuple(v for v in str(stored.get(name) or "").split(",") if v) for name in FACETS}
-        ids[stored["id"]] = docnum
-    return Snapshot(manifest.get("index_version", path.name), searcher, manifest, facets, ids)
+        facets: list[dict[str, tuple[str, ...]]] = []
+        ids: dict[str, int] = {}
+        for docnum, stored in searcher.reader().iter_docs():
+            while len(facets) <= docnum:
+                facets.append({})
+            facets[docnum] = {name: tuple(v for v in str(stored.get(name) or "").split(",") if v) for name in FACETS}
+            ids[stored["id"]] = docnum
+    except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
+        if searcher is not None:
+            searcher.close()
+        raise StoreError(f"index version {path.name} is unreadable: {type(exc).__name__}: {exc}") from exc
+    return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, path=path)
 
 
 class IndexHandle:
-    """The process's view of a data directory: `snapshot()` is cheap and always the live version."""
+    """The process's view of a data directory: `snapshot()` is cheap and always the live version.
+
+    Every `check_interval` seconds a request looks at CURRENT (a tiny read) and at the live folder's file sizes (a
+    stat each); a new version is opened in the request that notices it, the old snapshot is retired, not closed."""
 
     def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL):
         self.data = data
@@ -81,24 +110,60 @@ class IndexHandle:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._retired: list[tuple[float, Snapshot]] = []
 
     def snapshot(self) -> Snapshot:
         """The live version's snapshot, reopened when CURRENT changes; StoreError if there is no usable index."""
-        now = time.monotonic()
         current = self._snapshot
-        if current is not None and now - self._checked < self.check_interval:
+        if current is not None and time.monotonic() - self._checked < self.check_interval:
             return current
         with self._lock:
-            self._checked = now
+            if self._snapshot is not None and self._snapshot is not current:
+                return self._snapshot  # another thread refreshed it while this one waited
+            self._checked = time.monotonic()
+            self._close_retired()
+            return self._refresh(self._snapshot)
+
+    def _refresh(self, current: Snapshot | None) -> Snapshot:
+        try:
             version = self.data.current()
-            if current is not None and version == current.version:
+        except StoreError as exc:
+            return self._keep_or_raise(current, exc)
+        if current is not None and version == current.version:
+            problem = damage(current.path) if current.path else None
+            if problem is None:
                 return current
-            try:
-                fresh = open_snapshot(self.data)
-            except StoreError:
-                if current is not None and (self.data.versions / current.version).is_dir():
-                    return current  # keep serving the version we have rather than fail requests
-                raise
-            # The old searcher is left to the garbage collector: a request in another thread may still use it.
-            self._snapshot = fresh
-            return fresh
+            self._retire(None)  # the live folder was damaged or deleted under us
+            raise StoreError(problem)
+        try:
+            fresh = open_snapshot(self.data)
+        except StoreError as exc:
+            return self._keep_or_raise(current, exc)
+        self._retire(fresh)
+        return fresh
+
+    def _keep_or_raise(self, current: Snapshot | None, exc: StoreError) -> Snapshot:
+        """CURRENT names nothing usable: keep serving the version this process has while it is whole, else fail."""
+        if current is not None and current.path is not None and damage(current.path) is None:
+            log.warning("still serving index version %s: %s", current.version, exc)
+            return current
+        self._retire(None)
+        raise exc
+
+    def _retire(self, fresh: Snapshot | None) -> None:
+        if self._snapshot is not None:
+            self._retired.append((time.monotonic(), self._snapshot))
+        self._snapshot = fresh
+
+    def _close_retired(self) -> None:
+        now = time.monotonic()
+        while self._retired and now - self._retired[0][0] > RETIRE_SECONDS:
+            self._retired.pop(0)[1].close()
+
+    def close(self) -> None:
+        """Close every searcher this handle opened."""
+        with self._lock:
+            self._retire(None)
+            for _, snap in self._retired:
+                snap.close()
+            self._retired.clear()

@@ -136,24 +136,24 @@ def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dic
 
 
 def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
-    """The query with misspelt words corrected, when any word as typed is a known misspelling or unknown."""
-    words = []
-    changed = False
+    """The query as typed with its misspelt words corrected (intent words kept), or None when none is."""
+    fixes: list[tuple[str, str]] = []
     reader = snap.searcher.reader()
     for g in parsed.groups:
         if g.misspelt and g.terms:
-            words.append(g.terms[0].name.lower())
-            changed = True
+            fixes.append((g.text, g.terms[0].name.lower()))
             continue
         word = g.text.lower()
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
             for fieldname in ("names_plain", "text_plain"):
-                fixes = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
-                if fixes:
-                    word, changed = fixes[0], True
+                found = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
+                if found:
+                    fixes.append((g.text, found[0]))
                     break
-        words.append(word)
-    return " ".join(words) if changed else None
+    text = parsed.text
+    for typed, right in fixes:
+        text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", right, text, count=1, flags=re.IGNORECASE)
+    return text if fixes else None
 
 
 def _by_support(snap: Snapshot) -> list[int]:
@@ -236,7 +236,8 @@ def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues)
     results = [_result(snap, d, score, stems) for d, score in allowed[start : start + params.per_page]]
     if corrected and corrected.lower() == params.q.lower():
         corrected = None
-    notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not total else None)
+    # "Nothing covers this" only when the query itself matched nothing, not when the filters emptied the page.
+    notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not ranked else None)
     return {
         "query": params.q,
         "corrected_query": corrected,

@@ -338,10 +338,12 @@ OTHER = {**SOURCE, "article_id": "a2", "title": "Runner's knee", "sentence": "Ru
 
 
 def test_staff_card_names_the_topic_of_a_contact_question():
-    """The quote is the clinic's own sentence, from its article about the topic when it has one."""
+    """The card shows the answer's topic and its quote from the clinic's own article (chosen in index/answers.py)."""
     result = {"query": "plantar fasciitis phone", "corrected_query": None,
               "answer": {"entry_id": "clinic-cedar-ridge", "kind": "clinic",
-                         "text": "Cedar Ridge — phone (503) 555-0142.", "quote": None, "clinics": [CLINIC],
+                         "text": "Cedar Ridge — phone (503) 555-0142.", "quote": SOURCE, "clinics": [CLINIC],
+                         "topic": {"id": "condition-plantar-fasciitis", "name": "Plantar fasciitis",
+                                   "kind": "condition"},
                          "sources": [CONTACT, SOURCE, SOURCE]},
               "results": [{"id": "condition-plantar-fasciitis", "kind": "condition", "name": "Plantar fasciitis",
                            "sources": [{**SOURCE, "clinic": "Elsewhere"}, OTHER, SOURCE]}]}
@@ -357,7 +359,7 @@ def test_staff_card_names_the_topic_of_a_contact_question():
         "Sources:\n"
         "- Plantar fasciitis and heel pain (Cedar Ridge): https://example.com/heel\n"
         "- Book with us (Cedar Ridge): contact.md")
-    result["query"] = "cedar ridge phone"  # names no topic: no topic line
+    result["answer"] = {**result["answer"], "topic": None, "quote": None}  # "cedar ridge phone": no topic
     card = staff_card(result)
     assert card is not None and card["topic"] is None and card["quote"] is None
 

@@ -137,3 +137,17 @@ def test_pages_and_bad_parameters(sample_kb: KnowledgeBase) -> None:
     with pytest.raises(ParamError) as bad:
         parse_params({"q": "x" * 201, "per_page": "0", "page": "abc"}, {"kind": ["nope"]})
     assert bad.value.status == 400 and len(bad.value.errors) == 4
+
+
+def test_contact_question_naming_a_topic(sample_kb: KnowledgeBase) -> None:
+    answer = search(sample_kb, "do you treat plantar fasciitis and what's your number")["answer"]
+    assert answer["entry_id"] == "clinic-cedar-ridge-physical-therapy"
+    assert answer["topic"] == {"id": "condition-plantar-fasciitis", "name": "Plantar fasciitis", "kind": "condition"}
+    assert answer["text"].startswith("Cedar Ridge Physical Therapy — phone (503) 555-0142 — address 4410 SE Division")
+    assert answer["quote"]["path"] == "cedar-ridge-plantar-fasciitis.md"
+    assert search(sample_kb, "plantar fasciitus phone")["corrected_query"] == "plantar fasciitis phone"
+
+
+def test_filters_that_empty_the_page_are_not_out_of_scope(sample_kb: KnowledgeBase) -> None:
+    result = search(sample_kb, "sciatica", clinic=["No Such Clinic"])
+    assert (result["total"], result["notice"]) == (0, None)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from index.params import ParamError
@@ -27,8 +28,20 @@ def error_response(status: int, error: str, errors: list[str] | None = None) -> 
     return render_template("error.html", status=status, error=error, errors=errors or []), status
 
 
+def redacted_traceback(exc: BaseException) -> str:
+    """Where an exception happened and its type, without its message (which may quote the query)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"Traceback (message withheld):\n{frames}{type(exc).__module__}.{type(exc).__qualname__}"
+
+
 def init_app(app: Flask) -> None:
-    """Register the error handlers."""
+    """Register the error handlers, and refuse request bodies over MAX_CONTENT_LENGTH before any view runs."""
+
+    @app.before_request
+    def limit_body() -> None:
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413, f"request bodies are limited to {limit} bytes; every route takes GET parameters")
 
     @app.errorhandler(ParamError)
     def param_error(exc: ParamError):
@@ -40,10 +53,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(exc.code or 500, (exc.name or "error").lower(), [exc.description or ""])
+        body, status = error_response(exc.code or 500, (exc.name or "error").lower(), [exc.description or ""])
+        allow = dict(exc.get_headers()).get("Allow")  # a 405 says which methods the route takes
+        return body, status, ({"Allow": allow} if allow else {})
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        # Log the path only: query strings hold health searches and stay out of logs.
-        log.exception("unexpected error on %s", request.path)
+        # Log the path and where it failed only: query strings hold health searches and stay out of logs, and an
+        # exception's message may quote them.
+        log.error("unexpected error on %s %s\n%s", request.method, request.path, redacted_traceback(exc))
         return error_response(500, "internal error", ["something went wrong on our side"])

@@ -24,7 +24,13 @@ RESULT = {"type": "object",
                          "score": {"type": "number"}, "url": _STR,
                          "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _STR}},
                          "sources": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/Source"}},
-                         "source_count": {"type": "integer"}}}
+                         "source_count": {"type": "integer"},
+                         "contact": {"type": ["object", "null"],
+                                     "description": "Clinic entries: names, addresses, phones (E.164), emails, hours "
+                                                    "and websites, each value with the page parts it was seen in"}}}
+CLINIC = {"type": "object", "required": ["id", "name", "phone"],
+          "properties": {"id": _STR, "name": _STR, "phone": _NSTR, "phone_display": _NSTR, "address": _NSTR,
+                         "email": _NSTR, "hours": {"type": "array", "items": _STR}}}
 SEARCH = {"type": "object",
           "required": ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer",
                        "notice"],
@@ -36,10 +42,19 @@ SEARCH = {"type": "object",
                   "type": "object", "required": ["value", "count", "selected"],
                   "properties": {"value": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
               "answer": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["entry_id", "text", "sources"],
-                         "properties": {"entry_id": _STR, "text": _STR, "sources": {
-                             "type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
+                         "properties": {
+                             "entry_id": _STR, "kind": {"enum": list(KINDS)},
+                             "text": {"type": "string", "description": "Facts from the articles, never composed"},
+                             "quote": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                                 "sentence": _STR, "title": _STR, "path": _STR, "url": _NSTR}}]},
+                             "clinics": {"type": "array", "items": CLINIC},
+                             "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
               "notice": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["kind", "message"],
-                         "properties": {"kind": {"enum": ["emergency", "no_results"]}, "message": _STR}}]}}}
+                         "properties": {"kind": {"enum": ["emergency", "no_results"]}, "message": _STR,
+                                        "id": {"type": "string", "description": "emergency: the red flag's id"},
+                                        "suggestions": {"type": "array", "description": "no_results: topics covered",
+                                                        "items": {"type": "object", "properties": {
+                                                            "text": _STR, "id": _STR, "kind": _STR}}}}}]}}}
 ENTRY = {"type": "object", "required": ["id", "kind", "name", "sources", "related"],
          "properties": {"id": _STR, "kind": {"enum": list(KINDS)}, "name": _STR, "summary": _STR,
                         "aliases": {"type": "array", "items": _STR},
@@ -111,8 +126,7 @@ def openapi_document() -> dict[str, Any]:
                                      "type": "object", "required": ["status", "entries", "index_version"],
                                      "properties": {"status": {"const": "ok"}, "entries": {"type": "integer"},
                                                     "index_version": _STR}}),
-                                     "503": _ok("No usable index", {"type": "object", "properties": {
-                                         "status": _STR, "reason": _STR}})}}},
+                                     "503": _error("No usable index (the error shape, plus `reason`)")}}},
         },
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
                                    "Entry": ENTRY}},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from itertools import pairwise
 from typing import Any
@@ -104,36 +103,20 @@ def search() -> str:
     return _render_search("search.html", "/search", topics=topics)
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether `text` contains `name` as whole words, ignoring case, accents and punctuation."""
-    def words(s: str) -> str:
-        return " ".join(re.findall(r"\w+", fold(s)))
-    return f" {words(name)} " in f" {words(text)} "
 
 
 def staff_card(result: dict[str, Any]) -> dict[str, Any] | None:
     """The compact answer for a phone call: the answer's clinics, the topic asked about, a quote and a copy text.
 
-    When the query asks for a clinic's contacts and also names a topic ("plantar fasciitis phone"), the topic is
-    the top result the query names and the quote is that result's sentence from this clinic's own articles.
+    A contact question that names a topic ("plantar fasciitis phone") gets the clinic's answer with the topic and
+    a quote from that clinic's own article on it (index/answers.py).
     """
     answer = result.get("answer")
     if not answer:
         return None
     clinics = answer.get("clinics") or []
-    topic = None
+    topic = answer.get("topic")
     quote = answer.get("quote")
-    if answer.get("kind") == "clinic" and clinics:
-        asked = " ".join(q for q in (result.get("query"), result.get("corrected_query")) if q)
-        for r in result["results"][:3]:
-            if r["kind"] != "clinic" and _mentions(asked, r["name"]):
-                own = [s for s in r["sources"] if s.get("clinic") == clinics[0]["name"]]
-                # the clinic's article about the topic quotes it best; else its best-ranked sentence
-                source = next((s for s in own if _mentions(s["title"], r["name"])), own[0] if own else None)
-                if source:
-                    topic = {"id": r["id"], "name": r["name"], "kind": r["kind"]}
-                    quote = source
-                break
     kind = answer.get("kind") or answer["entry_id"].split("-", 1)[0]
     named = next((r["name"] for r in result["results"] if r["id"] == answer["entry_id"]), None)
     title = clinics[0]["name"] if kind == "clinic" and clinics else named or answer["text"].split(":", 1)[0]

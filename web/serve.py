@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from web import create_app
 
 # Privacy: no client address, and the path without its query string (health searches live there).
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+_QUERY = re.compile(r"\?(?=\S).*?(?=\s+HTTP/\d|$)", re.MULTILINE)  # to the protocol or the end of the line
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
+_IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f:]*(?:::|[A-Fa-f]))(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+
+
+def redact(text: str) -> str:
+    """`text` without query strings and IP addresses (gunicorn's own messages quote both, e.g. a bad request line)."""
+    text = _QUERY.sub("?[query withheld]", text)
+    text = _IPV4.sub("[address withheld]", text)
+    return _IPV6.sub("[address withheld]", text)
+
+
+class _RedactingFormatter(logging.Formatter):
+    def __init__(self, inner: logging.Formatter | None):
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self.inner.format(record)
+        if str(record.msg).startswith("Listening at"):
+            return text  # the server's own address, not a client's
+        return redact(text)
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger with every error and access line passed through `redact`, tracebacks included."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not isinstance(handler.formatter, _RedactingFormatter):
+                    handler.setFormatter(_RedactingFormatter(handler.formatter))
 
 
 class _Server(BaseApplication):
@@ -42,6 +79,7 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "loglevel": "info",
+        "logger_class": PrivateLogger,
         "preload_app": False,  # each worker opens the index itself
     }
 
