@@ -8,10 +8,12 @@ the reason; if a newly named version can't be opened, the process keeps serving 
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +83,7 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     if problem:
         raise StoreError(problem)
     searcher = None
+    failure: Exception | None = None
     try:
         ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
         searcher = ix.searcher()
@@ -92,10 +95,18 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
             facets[docnum] = {name: tuple(v for v in str(stored.get(name) or "").split(",") if v) for name in FACETS}
             ids[stored["id"]] = docnum
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
+        failure = exc
+    if failure is None and searcher is not None:
+        return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, path=path)
+    reason = f"index version {path.name} is unreadable: {type(failure).__name__}: {failure}"
+    with warnings.catch_warnings():
+        # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.
+        warnings.simplefilter("ignore", ResourceWarning)
         if searcher is not None:
             searcher.close()
-        raise StoreError(f"index version {path.name} is unreadable: {type(exc).__name__}: {exc}") from exc
-    return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, path=path)
+        del failure
+        gc.collect()
+    raise StoreError(reason)
 
 
 class IndexHandle:

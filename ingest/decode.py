@@ -23,17 +23,25 @@ _WHATWG_ALIASES = {"iso-8859-1": "windows-1252", "latin1": "windows-1252", "lati
                    "us-ascii": "windows-1252", "ascii": "windows-1252", "iso8859-1": "windows-1252"}
 
 
+# A page can't declare these in its own bytes (browsers ignore such a meta tag), and UTF-7 is an XSS vector.
+_IGNORED_DECLARATIONS = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-7"}
+
+
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in a meta tag or XML declaration, if any and if Python knows it."""
+    """The text encoding a page declares in a meta tag or XML declaration, if any and if Python knows it."""
     m = _DECLARED.search(data[:4096])
     if not m:
         return None
     label = (m.group(1) or m.group(2)).decode("ascii", "ignore").lower()
     label = _WHATWG_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # Python also has bytes-to-bytes codecs ("base64", "zlib", "rot13") that bytes.decode refuses.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _IGNORED_DECLARATIONS:
+        return None
+    return info.name
 
 
 def looks_binary(data: bytes) -> bool:

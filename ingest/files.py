@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from ingest.boilerplate import drop_repeated_blocks
 from ingest.decode import UndecodableError, decode
@@ -17,6 +23,8 @@ from kb.vocabulary import Vocabulary
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger pages are exports or attacks, not articles
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+MAX_NESTING = 256  # elements inside elements; real pages stay under ~60, the parsers slow down or recurse out beyond
+MAX_QUOTE_NESTING = 32  # Markdown `> > > …`: Python-Markdown's time grows with the square of the depth
 PROJECT_FILES = {"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NOTICE"}  # a folder's own docs, not articles
 
 
@@ -37,25 +45,35 @@ class IngestResult:
     outcomes: list[tuple[str, str]] = field(default_factory=list)  # (path, "ok: …" or "skipped: …")
 
 
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by the OS as surrogates) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skipped]]:
     """Article files under `paths` as (path relative to the argument, file); missing or looping paths skipped."""
     found: list[tuple[str, Path]] = []
     skipped: list[Skipped] = []
     for root in paths:
         if root.is_file():
-            found.append((root.name, root))
+            found.append((printable(root.name), root))
             continue
         if not root.exists():
-            skipped.append(Skipped(str(root), "no such file or folder"))
+            skipped.append(Skipped(printable(str(root)), "no such file or folder"))
+            continue
+        if not root.is_dir():
+            skipped.append(Skipped(printable(str(root)), "not a regular file or folder (a pipe, device or socket)"))
             continue
         seen_dirs: set[str] = set()
+
         def unreadable(exc: OSError) -> None:
-            skipped.append(Skipped(str(exc.filename), f"unreadable folder: {exc.strerror}"))
+            skipped.append(Skipped(printable(str(exc.filename)), f"unreadable folder: {exc.strerror}"))
 
         for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
             real = os.path.realpath(dirpath)
             if real in seen_dirs:
-                skipped.append(Skipped(os.path.relpath(dirpath, root), "folder link loop: already read"))
+                skipped.append(Skipped(printable(os.path.relpath(dirpath, root)),
+                                       "folder already read through another path (a link loop or a second link)"))
                 dirnames[:] = []
                 continue
             seen_dirs.add(real)
@@ -64,7 +82,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skippe
                 if Path(name).suffix.lower() not in FORMATS or name.startswith("."):
                     continue
                 file = Path(dirpath) / name
-                rel = file.relative_to(root).as_posix()
+                rel = printable(file.relative_to(root).as_posix())
                 if Path(name).stem.upper() in PROJECT_FILES:
                     skipped.append(Skipped(rel, "a folder's README or LICENSE file, not an article"))
                 else:
@@ -72,30 +90,109 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[str, Path]], list[Skippe
     return found, skipped
 
 
-def read_article(file: Path, rel: str) -> Article | Skipped:
-    """Read, decode and parse one file; a Skipped with the reason when it can't be an article."""
+def read_bytes(file: Path) -> bytes | Skipped:
+    """A regular file's bytes, within the size limit; never blocks on a pipe or reads a device."""
     try:
-        size = file.stat().st_size
-        if size == 0:
-            return Skipped(rel, "empty file")
-        if size > MAX_FILE_BYTES:
-            return Skipped(rel, f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit")
-        data = file.read_bytes()
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
-        return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+        return Skipped(str(file), f"unreadable: {exc.strerror or exc}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            return Skipped(str(file), "not a regular file (a pipe, device, socket or folder)")
+        with os.fdopen(fd, "rb") as handle:
+            if info.st_size == 0:
+                return Skipped(str(file), "empty file")
+            if info.st_size > MAX_FILE_BYTES:
+                return Skipped(str(file), _too_big(info.st_size))
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Skipped(str(file), f"unreadable: {exc.strerror or exc}")
+    if len(data) > MAX_FILE_BYTES:
+        return Skipped(str(file), _too_big(len(data)))  # it grew while we read it
+    if not data.strip():
+        return Skipped(str(file), "empty file")
+    return data
+
+
+def _too_big(size: int) -> str:
+    return f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit"
+
+
+_QUOTES = re.compile(rf"^[ \t]*(?:>[ \t]*){{{MAX_QUOTE_NESTING + 1},}}", re.MULTILINE)
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply elements nest in `text` read as HTML (lxml's C parser: fast on any input; capped near 2048)."""
+    parser = etree.HTMLParser(recover=True, no_network=True, huge_tree=True)
+    try:
+        parser.feed(text)
+        root = parser.close()
+    except (etree.Error, ValueError):
+        return 0
+    if root is None:
+        return 0
+    depth = deepest = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def too_nested(text: str) -> str | None:
+    """Why `text` is nested too deeply to parse in reasonable time, or None."""
+    if "<" in text and (depth := nesting_depth(text)) > MAX_NESTING:
+        return f"markup nested too deeply ({depth} levels; the limit is {MAX_NESTING})"
+    if ">" in text and _QUOTES.search(text):
+        return f"quotes nested too deeply (over {MAX_QUOTE_NESTING} levels)"
+    return None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def scrub(value: Any) -> Any:
+    """`value` with every lone surrogate replaced by U+FFFD, through lists, dicts and dataclasses. JSON-LD and YAML
+    escapes such as "\\ud800" make them, and neither the index nor a UTF-8 file can store them."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value) if _SURROGATES.search(value) else value
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(scrub(v) for v in value)
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: scrub(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
+def read_article(file: Path, rel: str) -> Article | Skipped:
+    """Read, decode and parse one file; a Skipped with the reason when it can't be an article. Never raises."""
+    data = read_bytes(file)
+    if isinstance(data, Skipped):
+        return Skipped(rel, data.reason)
     try:
         text, _encoding = decode(data)
-        article = parse_article(text, rel)
+        text = text.replace("\x00", "")  # a NUL is never text, and the XML parsers refuse it
+        if problem := too_nested(text):
+            return Skipped(rel, problem)
+        article = scrub(parse_article(text, rel))
+        words = article.word_count()
+        if words < MIN_CONTENT_WORDS:
+            return Skipped(rel, f"no main content ({words} words after removing page furniture)")
+        if not is_english(article):
+            return Skipped(rel, f"not English (language {article.lang or 'detected'}); the vocabulary is English")
     except UndecodableError as exc:
         return Skipped(rel, str(exc))
     except FrontMatterError as exc:
         return Skipped(rel, str(exc))
     except RecursionError:
         return Skipped(rel, "markup nested too deeply to parse")
-    if article.word_count() < MIN_CONTENT_WORDS:
-        return Skipped(rel, f"no main content ({article.word_count()} words after removing page furniture)")
-    if not is_english(article):
-        return Skipped(rel, f"not English (language {article.lang or 'detected'}); the vocabulary is English")
+    except Exception as exc:  # a parser bug must not stop the ingest: skip the file, name the error for a report
+        return Skipped(rel, f"could not be parsed ({type(exc).__name__}); please report this file")
     return article
 
 
@@ -117,7 +214,15 @@ def ingest_files(
     drop_repeated_blocks(articles)
     by_id: dict[str, Extraction] = {}
     for article in articles:
-        extraction = extract(article, vocab)
+        try:
+            extraction = extract(article, vocab)
+        except RecursionError:
+            result.skipped.append(Skipped(article.path, "markup nested too deeply to parse"))
+            continue
+        except Exception as exc:  # as in read_article: one bad article never stops the ingest
+            result.skipped.append(Skipped(article.path, f"could not be read ({type(exc).__name__}); "
+                                                        "please report this file"))
+            continue
         if extraction.article_id in by_id:
             result.skipped.append(Skipped(article.path, f"same page as {by_id[extraction.article_id].path}"))
             continue

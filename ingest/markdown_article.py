@@ -28,10 +28,23 @@ class FrontMatterError(ValueError):
     """The front matter is not valid YAML or TOML."""
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: front matter never needs them, and nested ones expand exponentially (a YAML bomb)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("YAML aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+    def construct_scalar(self, node: Any) -> Any:
+        value = super().construct_scalar(node)  # escapes like "\ud800" make lone surrogates: no encoder takes those
+        return value.encode("utf-8", "replace").decode("utf-8") if isinstance(value, str) else value
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """(front matter as a dict, the rest of the text); an empty dict when there is none."""
     text = text.lstrip("\ufeff")
-    for pattern, loader in ((_YAML, yaml.safe_load), (_TOML, tomllib.loads)):
+    for pattern, loader in ((_YAML, lambda t: yaml.load(t, _NoAliasLoader)), (_TOML, tomllib.loads)):
         m = pattern.match(text)
         if m:
             try:

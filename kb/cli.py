@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from index.params import ParamError, parse_params
-from index.store import StoreError
+from index.store import StoreError, version_or_none
 from ingest.contacts import display_phone
 from kb.config import resolve_data_dir
 from kb.knowledge import IngestFailed, KnowledgeBase
@@ -261,9 +261,18 @@ def serve(kb: KnowledgeBase, host: str, port: int, workers: int | None) -> None:
 
 
 @main.command()
+@click.option("--to", "target", metavar="VERSION", default=None,
+              help="Make this kept version live (default: the newest intact one older than the live one).")
+@click.option("--list", "list_only", is_flag=True, help="List the kept versions, oldest first, and exit.")
 @with_kb
-def rollback(kb: KnowledgeBase) -> None:
-    """Make the previous index version live again."""
+def rollback(kb: KnowledgeBase, target: str | None, list_only: bool) -> None:
+    """Make the previous index version live again (serving processes switch within a second)."""
+    if list_only:
+        live = version_or_none(kb.data)
+        for name in kb.data.list_versions():
+            click.echo(f"{name}{'  (live)' if name == live else ''}")
+        return
+    before = version_or_none(kb.data)
     with kb.data.lock():
-        version = kb.data.rollback()
-    click.echo(f"live index version is now {version}")
+        version = kb.data.rollback(target)
+    click.echo(f"live index version is now {version}" + (f" (was {before})" if before else ""))

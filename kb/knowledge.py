@@ -11,7 +11,7 @@ from index.build import build_version, load_extractions
 from index.params import ParamError, SearchParams
 from index.reader import IndexHandle, Snapshot
 from index.search import run_search
-from index.store import DataDir, StoreError
+from index.store import DataDir, StoreError, checkpoint
 from index.suggest import suggest
 from ingest.files import IngestResult, ingest_files
 from kb.cues import Cues, load_cues
@@ -51,6 +51,7 @@ class KnowledgeBase:
                progress: Callable[[str], None] | None = None) -> IngestReport:
         """Read `paths` and publish a new version: the whole KB, or with `add` merged into the live one."""
         with self.data.lock():
+            checkpoint("locked")
             result = ingest_files(paths, self.vocab, progress)
             skipped = [{"path": s.path, "reason": s.reason} for s in result.skipped]
             if strict and skipped:
@@ -104,9 +105,11 @@ class KnowledgeBase:
                 "index_bytes": size, "versions": self.data.list_versions()}
 
     def health(self) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, body) for /healthz."""
+        """(HTTP status, body) for /healthz: ok, or 503 in the contract's error shape with the reason."""
         try:
             snap = self.snapshot()
         except StoreError as exc:
-            return 503, {"status": "unavailable", "reason": str(exc), "entries": 0, "index_version": None}
+            reason = str(exc)
+            return 503, {"ok": False, "status": 503, "error": "the knowledge base is not available",
+                         "errors": [reason], "reason": reason, "entries": 0, "index_version": None}
         return 200, {"status": "ok", "entries": len(snap.ids), "index_version": snap.version}

@@ -20,8 +20,12 @@ _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:])(?=[0-9A-Fa-f:]*(?:::|[A-Fa-f]))(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 
+_BAD_REQUEST = re.compile(r"""^(.*Invalid request from .*?)['"].*$""", re.MULTILINE)
+
+
 def redact(text: str) -> str:
     """`text` without query strings and IP addresses (gunicorn's own messages quote both, e.g. a bad request line)."""
+    text = _BAD_REQUEST.sub(r"\1[request text withheld]", text)  # it quotes any part of the line, words of a query too
     text = _QUERY.sub("?[query withheld]", text)
     text = _IPV4.sub("[address withheld]", text)
     return _IPV6.sub("[address withheld]", text)
