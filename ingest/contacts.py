@@ -34,6 +34,7 @@ _NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question",
                      "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",
                      "readaction", "sitenavigationelement", "howto", "postaladdress", "geocoordinates"}
 REGION_CODES = ("US", "CA", "GB", "AU", "NZ", "IE")
+MAX_CONTACT_SCAN = 60_000  # characters of a page read for contacts: its head and tail hold them
 
 
 @cache
@@ -192,8 +193,16 @@ def copyright_names(text: str) -> list[str]:
     return out
 
 
+def scan_window(text: str) -> str:
+    """The part of a text read for contacts: all of it, or of a long one its head and tail."""
+    if len(text) <= MAX_CONTACT_SCAN:
+        return text
+    return text[: MAX_CONTACT_SCAN // 2] + "\n" + text[-MAX_CONTACT_SCAN // 2 :]
+
+
 def facts_from_text(text: str, origin: str, *, names: bool = True) -> list[Fact]:
-    """Every contact fact visible in a piece of text."""
+    """Every contact fact visible in a piece of text (of a long text, its head and tail, where contacts stand)."""
+    text = scan_window(text)
     facts = [Fact("phone", e164, origin) for e164, _ in phones_in(text)]
     facts += [Fact("email", e.lower(), origin) for e in _EMAIL.findall(text)]
     facts += [Fact("address", a, origin) for a in addresses_in(text)]

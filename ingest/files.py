@@ -197,16 +197,16 @@ def read_article(file: Path, rel: str) -> Article | Skipped:
 
 
 def ingest_files(
-    paths: Iterable[Path], vocab: Vocabulary, progress: Callable[[str], None] | None = None
+    paths: Iterable[Path], vocab: Vocabulary, progress: Callable[[int, int], None] | None = None
 ) -> IngestResult:
-    """Read every article under `paths` and extract it; never raises for a bad file."""
+    """Read every article under `paths` and extract it; never raises for a bad file. `progress(done, total)`."""
     found, skipped = discover(paths)
     result = IngestResult(skipped=list(skipped))
     articles: list[Article] = []
-    for rel, file in found:
+    for done, (rel, file) in enumerate(found, 1):
         outcome = read_article(file, rel)
         if progress:
-            progress(rel)
+            progress(done, len(found))
         if isinstance(outcome, Skipped):
             result.skipped.append(outcome)
         else:

@@ -102,6 +102,7 @@ def parse_html(text: str, path: str) -> Article:
 
 def page_facts(text: str) -> list[Fact]:
     """Contact facts anywhere in a page's visible text, with the clinic names on its contact lines and copyright."""
+    text = contacts.scan_window(text)
     facts = contacts.facts_from_text(text, "page", names=False)
     facts += [Fact("name", n, "page") for n in contacts.names_near_contacts(text)]
     facts += [Fact("name", n, "copyright") for n in contacts.copyright_names(text)]
@@ -174,7 +175,8 @@ def _strip_furniture(body: Tag) -> None:
     for tag in body.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in list(body.find_all(True)):
-        if tag.parent is not None and not tag.decomposed and _is_furniture(tag):
+        # A tag inside removed furniture has lost its parent chain; Tag.decomposed would walk the subtree each time.
+        if tag.parent is not None and not tag.__dict__.get("_decomposed") and _is_furniture(tag):
             tag.decompose()
 
 

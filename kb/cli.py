@@ -57,13 +57,15 @@ def main() -> None:
 @with_kb
 def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, as_json: bool) -> None:
     """Parse article files and folders and publish a new index version atomically."""
-    bar = None
-    progress = None
-    if sys.stderr.isatty():
-        bar = click.progressbar(length=0, label="ingesting", file=sys.stderr, show_pos=True)
-        progress = lambda _path: bar.update(1)  # noqa: E731
+    bars: list[Any] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label="reading articles", file=sys.stderr, show_pos=True))
+        bars[0].update(1)
+
     try:
-        report = kb.ingest(list(paths), add=add, strict=strict, progress=progress)
+        report = kb.ingest(list(paths), add=add, strict=strict, progress=progress if sys.stderr.isatty() else None)
     except IngestFailed as exc:
         skipped = [{"path": s.path, "reason": s.reason} for s in exc.result.skipped]
         if as_json:
@@ -74,7 +76,7 @@ def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, 
         click.echo(f"kb: {exc}", err=True)
         sys.exit(1)
     finally:
-        if bar is not None:
+        for bar in bars:
             bar.render_finish()
     m = report.manifest
     if as_json:

@@ -48,7 +48,7 @@ class KnowledgeBase:
         return self.handle.snapshot()
 
     def ingest(self, paths: list[Path], add: bool = False, strict: bool = False,
-               progress: Callable[[str], None] | None = None) -> IngestReport:
+               progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Read `paths` and publish a new version: the whole KB, or with `add` merged into the live one."""
         with self.data.lock():
             checkpoint("locked")
