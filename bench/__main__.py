@@ -77,7 +77,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--budget", type=float, default=15.0, help="seconds at most per query type and engine")
     p.add_argument("--log-length", type=int, default=2000, help="searches in the replayed Zipf log")
     p.add_argument("--log-distinct", type=int, default=200, help="distinct queries the log draws from")
-    p.add_argument("--ingest-sample", type=int, default=1000, help="articles timed serially against a bare parse")
+    p.add_argument("--ingest-sample", type=int, default=500, help="articles timed serially against a bare parse")
     p.add_argument("--workers", type=int, default=kbside.cpu_count(), help="processes for the full ingest")
     p.add_argument("--http-seconds", type=float, default=10.0, help="wrk duration per route")
     p.add_argument("--connections", type=int, default=16, help="wrk connections")

@@ -16,10 +16,14 @@ TARGETS = (
 )
 
 
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.3g}"
+
+
 def _ms(stats: dict[str, Any] | None) -> str:
     if not stats or stats.get("median_ms") is None:
         return "n/a"
-    return f"{stats['median_ms']:.3g} ({stats['p99_ms']:.3g})"
+    return f"{_num(stats['median_ms'])} ({_num(stats['p99_ms'])})"
 
 
 def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
@@ -138,9 +142,12 @@ def _search_tables(s: dict[str, Any]) -> list[str]:
                   "| query type | kb | FTS5 | tantivy | kb / FTS5 | kb / tantivy | kb n |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
         for t in (*TYPES, "replay"):
+            n = str(kb.get(t, {}).get("n", 0))
+            if t == "replay" and "distinct_in_log_run" in kb.get(t, {}):
+                n += f" ({kb[t]['distinct_in_log_run']} distinct)"
             lines.append(f"| {t}{' *' if t == 'typo' else ''} | {_ms(kb.get(t))} | {_ms(fts5.get(t))} "
                          f"| {_ms(tan.get(t))} | {_fmt(_ratio(kb.get(t), fts5.get(t)))} "
-                         f"| {_fmt(_ratio(kb.get(t), tan.get(t)))} | {kb.get(t, {}).get('n', 0)} |")
+                         f"| {_fmt(_ratio(kb.get(t), tan.get(t)))} | {n} |")
     articles = search.get("articles", {})
     if articles:
         w, fts5, tan = articles.get("whoosh", {}), articles.get("fts5", {}), articles.get("tantivy", {})
