@@ -18,6 +18,7 @@ from kb.cues import load_cues
 from kb.model import Fact
 from kb.vocabulary import DATA_DIR
 
+_DIGIT_OR_AT = re.compile(r"[\d@]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
@@ -33,7 +34,8 @@ _BREAK = re.compile(
 _NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question", "answer", "breadcrumblist",
                      "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",
                      "readaction", "sitenavigationelement", "howto", "postaladdress", "geocoordinates"}
-REGION_CODES = ("US", "CA", "GB", "AU", "NZ", "IE")
+DEFAULT_REGIONS = ("US", "GB", "AU")  # when a text's postcodes and country codes show no region, or find nothing
+_PHONEISH = re.compile(r"(?:\d[\s().\-/]{0,3}){7}")  # seven digits with separators: could be a phone number
 MAX_CONTACT_SCAN = 60_000  # characters of a page read for contacts: its head and tail hold them
 
 
@@ -53,20 +55,30 @@ def _postcode_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def region_hints(text: str) -> list[str]:
-    """Phone regions to try, most likely first, from the postcodes and phone prefixes the text shows."""
+    """Phone regions to try, most likely first: those the text's postcodes and country codes show, else the
+    commonest (US numbers cover Canada's); numbers written with their country code are found under any region."""
     found = [code for code, pattern in _postcode_patterns() if pattern.search(text)]
-    if "+44" in text:
-        found.append("GB")
-    if "+61" in text:
-        found.append("AU")
-    return list(dict.fromkeys([*found, *REGION_CODES]))
+    found += [region for prefix, region in (("+44", "GB"), ("+61", "AU"), ("+64", "NZ"), ("+353", "IE"))
+              if prefix in text]
+    return list(dict.fromkeys(found or DEFAULT_REGIONS))
 
 
 def phones_in(text: str, regions: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """Valid phone numbers in `text` as (E.164, national display), in order of appearance."""
+    """Valid phone numbers in `text` as (E.164, national display), in order of appearance: read in the regions
+    the text's postcodes and country codes show, and only if those find none, in the commonest ones."""
+    if not _PHONEISH.search(text):
+        return []
+    hinted = list(regions) if regions is not None else region_hints(text)
+    found = _phones_in_regions(text, hinted)
+    if not found and regions is None:
+        found = _phones_in_regions(text, [r for r in DEFAULT_REGIONS if r not in hinted])
+    return found
+
+
+def _phones_in_regions(text: str, regions: list[str]) -> list[tuple[str, str]]:
     seen: dict[str, tuple[int, str]] = {}
     spans: list[tuple[int, int]] = []
-    for region in regions or region_hints(text):
+    for region in regions:
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             if any(m.start < end and start < m.end for start, end in spans):
                 continue  # a number already read under a likelier region
@@ -169,11 +181,14 @@ def names_near_contacts(text: str) -> list[str]:
     """Clinic names standing on a contact line or just above one ('Millbrook Physiotherapy' over its address)."""
     lines = [clean_text(line) for line in text.split("\n")]
     lines = [line for line in lines if line]
+    # Which lines hold a contact fact, each line read once (a postcode marks the last line of an address).
+    contact = [bool(_DIGIT_OR_AT.search(line)) and bool(phones_in(line) or _EMAIL.search(line) or
+                                                        any(p.search(line) for _, p in _postcode_patterns()))
+               for line in lines]
     out = []
     for i, line in enumerate(lines):
         below = list(takewhile(lambda x: len(x.split()) <= 15, lines[i + 1 : i + 3]))  # a contact block's lines
-        window = " ".join([line, *below])
-        if not (phones_in(window) or addresses_in(window) or _EMAIL.search(window)):
+        if not any(contact[i : i + 1 + len(below)]):
             continue
         for part in _SEPARATORS.split(line):
             part = _LEGAL.sub("", part.strip().removeprefix("©").strip())

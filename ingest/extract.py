@@ -44,27 +44,26 @@ def strip_item(text: str, cues: Cues) -> str:
     return text
 
 
-def loose_match(text: str, terms: list[Term]) -> Term | None:
+def loose_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
     """A term whose phrase words all appear in order in a short list item, with at most one word between."""
     keys = phrase_key(text)
+    present = set(keys)
     best: tuple[int, Term] | None = None
-    for term in terms:
-        for phrase in term.text_phrases():
-            want = phrase_key(phrase)
-            if len(want) < 2:
-                continue
-            pos, gaps = -1, 0
-            for w in want:
-                try:
-                    nxt = keys.index(w, pos + 1)
-                except ValueError:
-                    break
-                if pos >= 0:
-                    gaps += nxt - pos - 1
-                pos = nxt
-            else:
-                if gaps <= 1 and (best is None or len(want) > best[0]):
-                    best = (len(want), term)
+    for want, term in phrases:
+        if len(want) < 2 or not present.issuperset(want):
+            continue
+        pos, gaps = -1, 0
+        for w in want:
+            try:
+                nxt = keys.index(w, pos + 1)
+            except ValueError:
+                break
+            if pos >= 0:
+                gaps += nxt - pos - 1
+            pos = nxt
+        else:
+            if gaps <= 1 and (best is None or len(want) > best[0]):
+                best = (len(want), term)
     return best[1] if best else None
 
 
@@ -75,9 +74,14 @@ class _Extractor:
         self.unnamed: list[tuple[str, str]] = []  # sentences that name no term: context for the article's topics
         self.relations: list[tuple[str, str, str]] = []
         self.treat = cues.pattern("treatment_verbs")
-        self.terms_by_kind: dict[str, list[Term]] = {}
-        for term in vocab.terms:
-            self.terms_by_kind.setdefault(term.kind, []).append(term)
+        self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
+
+    def find(self, text: str, contexts: frozenset[str] = frozenset()) -> list[Match]:
+        """The matcher's finds, memoised per article (evidence look-ups read the same sentences again)."""
+        key = (text, contexts)
+        if key not in self._found:
+            self._found[key] = self.vocab.matcher.find(text, contexts)
+        return list(self._found[key])
 
     def add(self, matches: list[Match], section: str, sentence: str, context: Context) -> list[Term]:
         terms = []
@@ -88,7 +92,7 @@ class _Extractor:
 
     def run(self) -> Extraction:
         art = self.article
-        find = self.vocab.matcher.find
+        find = self.find
         title_terms = self.add(find(art.title), art.title, art.title, "title")
         primary = [t for t in title_terms if t.kind == "technique"] or self._most_named_techniques()
         parents: list[tuple[int, frozenset[str]]] = []  # the headings above the current one, by level
@@ -121,7 +125,7 @@ class _Extractor:
         counts: Counter[Term] = Counter()
         for section in self.article.sections:
             for block in section.blocks:
-                counts.update(m.term for m in self.vocab.matcher.find(block.text) if m.term.kind == "technique")
+                counts.update(m.term for m in self.find(block.text) if m.term.kind == "technique")
         return [counts.most_common(1)[0][0]] if counts else []
 
     def _section(self, section: Section, primary: list[Term], find, inherited: frozenset[str]) -> None:
@@ -162,12 +166,12 @@ class _Extractor:
         """The first sentence of a section that names the technique, else the heading."""
         for block in section.blocks:
             for sentence in split_sentences(block.text):
-                if any(m.term is technique for m in self.vocab.matcher.find(sentence)):
+                if any(m.term is technique for m in self.find(sentence)):
                     return sentence
         return fallback
 
     def _sentence(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
-        terms = self.add(self.vocab.matcher.find(sentence, contexts), heading, sentence, "prose")
+        terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
         if not terms:
             self.unnamed.append((heading, sentence))
         named = [t for t in terms if t.kind == "technique"]
@@ -181,12 +185,12 @@ class _Extractor:
     def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term]) -> None:
         contexts = frozenset().union(*nearness)
         text = strip_item(block.text, self.cues)
-        matches = self.vocab.matcher.find(text, contexts)
+        matches = self.find(text, contexts)
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:
                 continue
-            term = loose_match(text, self.terms_by_kind.get(kind, []))
+            term = loose_match(text, self.vocab.phrases_by_kind.get(kind, []))
             if term is not None:
                 matches.append(Match(term, 0, len(text), "loose"))
                 kinds_found.add(kind)

@@ -109,23 +109,30 @@ def page_facts(text: str) -> list[Fact]:
     return facts
 
 
-def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
-    for key in keys:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
-        if isinstance(tag, Tag) and tag.get("content"):
-            return clean_text(str(tag["content"]))
-    return None
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    """Every <meta property|name=… content=…> of the page, by lower-cased key (first one wins)."""
+    out: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = str(tag.get("property") or tag.get("name") or "").lower()
+        if key and tag.get("content") and key not in out:
+            out[key] = clean_text(str(tag["content"]))
+    return out
+
+
+def _meta(metas: dict[str, str], *keys: str) -> str | None:
+    return next((metas[k] for k in keys if metas.get(k)), None)
 
 
 def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
+    metas = _meta_tags(soup)
     canonical = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
     url = str(canonical["href"]).strip() if isinstance(canonical, Tag) and canonical.get("href") else None
-    url = url or _meta(soup, "og:url")
+    url = url or _meta(metas, "og:url")
     if url and not url.startswith(("http://", "https://")):
         url = None  # a relative canonical link says nothing about where the page lives
     jsonld = contacts.jsonld_objects(soup)
-    published = _meta(soup, "article:published_time", "date", "dc.date", "pubdate") or _first(jsonld, "datePublished")
-    updated = _meta(soup, "article:modified_time", "og:updated_time", "last-modified") or _first(
+    published = _meta(metas, "article:published_time", "date", "dc.date", "pubdate") or _first(jsonld, "datePublished")
+    updated = _meta(metas, "article:modified_time", "og:updated_time", "last-modified") or _first(
         jsonld, "dateModified"
     )
     if not published and isinstance(t := soup.find("time", datetime=True), Tag):
@@ -133,14 +140,14 @@ def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
     h1 = soup.find("h1")
     title = clean_text(h1.get_text(" ")) if isinstance(h1, Tag) else ""
     if not title:
-        title = _meta(soup, "og:title") or (clean_text(soup.title.get_text()) if soup.title else "")
+        title = _meta(metas, "og:title") or (clean_text(soup.title.get_text()) if soup.title else "")
         title = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)[0] if title else ""
     html = soup.find("html")
     lang = str(html.get("lang") or html.get("xml:lang") or "") if isinstance(html, Tag) else ""
     return {
         "title": title or None,
         "url": url,
-        "site": _meta(soup, "og:site_name", "application-name"),
+        "site": _meta(metas, "og:site_name", "application-name"),
         "published": published,
         "updated": updated,
         "lang": lang.lower() or None,

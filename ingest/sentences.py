@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -19,6 +19,11 @@ def _tokenizer() -> PunktSentenceTokenizer:
 
 def split_sentences(text: str) -> list[str]:
     """The sentences of a paragraph."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=20_000)
+def _split(text: str) -> tuple[str, ...]:
     # Punkt needs a space after a period to see a boundary; scraped text often lacks it ("pain.Massage").
     text = re.sub(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])", " ", text)
-    return [s.strip() for s in _tokenizer().tokenize(text) if s.strip()]
+    return tuple(s.strip() for s in _tokenizer().tokenize(text) if s.strip())

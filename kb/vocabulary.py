@@ -22,6 +22,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u201
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, apostrophes removed: the form phrases are compared in."""
+    if text.isascii():
+        return text.lower().replace("'", "")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"['\u2019]", "", text.lower())
@@ -191,6 +193,16 @@ class Vocabulary:
             for acronym in term.acronyms:
                 m.acronyms[acronym] = term
         return m
+
+    @cached_property
+    def phrases_by_kind(self) -> dict[str, list[tuple[tuple[str, ...], Term]]]:
+        """(phrase key, term) of every name, alias and misspelling, by kind: for loose matching of list items."""
+        out: dict[str, list[tuple[tuple[str, ...], Term]]] = {}
+        for term in self.terms:
+            for phrase in term.text_phrases():
+                if key := phrase_key(phrase):
+                    out.setdefault(term.kind, []).append((key, term))
+        return out
 
     @cached_property
     def query_phrases(self) -> dict[tuple[str, ...], list[Term]]:

@@ -8,11 +8,13 @@ from ingest.parse import parse_article
 
 
 def test_phones_of_several_countries() -> None:
-    text = ("US 770.623.4078, (503) 555-0142 and 1-800-555-0199; UK 0113 496 0123 and +44 20 7946 0958; "
-            "Leeds LS6 3AB; Australia 02 5550 1234; Canada 604-555-0118. Not phones: 30097, 3-5 sessions.")
-    assert [e for e, _ in phones_in(text)] == [
-        "+17706234078", "+15035550142", "+18005550199", "+441134960123", "+442079460958", "+61255501234",
-        "+16045550118"]
+    assert [e for e, _ in phones_in("Call 770.623.4078, (503) 555-0142 or 1-800-555-0199. Not 30097, 3-5 sessions.")] \
+        == ["+17706234078", "+15035550142", "+18005550199"]
+    assert [e for e, _ in phones_in("Leeds LS6 3AB: 0113 496 0123 or +44 20 7946 0958")] == [
+        "+441134960123", "+442079460958"]
+    assert [e for e, _ in phones_in("Surry Hills NSW 2010, 02 5550 1234")] == ["+61255501234"]
+    assert [e for e, _ in phones_in("Vancouver, BC V6G 1Z3; 604-555-0118")] == ["+16045550118"]
+    assert [e for e, _ in phones_in("Our London clinic: 020 7946 0958")] == ["+442079460958"]  # no postcode
 
 
 def test_phone_display_is_national() -> None:
