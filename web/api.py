@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from index.params import ParamError
 from index.query import MAX_QUERY_CHARS
@@ -15,9 +15,16 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def search() -> Response:
-    """The contract's search object."""
-    _params, result = search_from(request.args)
-    return jsonify(result)
+    """The contract's search object; the serialised body is cached per index version and query string."""
+    snapshot = knowledge_base().snapshot()
+
+    def render() -> bytes:
+        _params, result = search_from(request.args)
+        return (current_app.json.dumps(result) + "\n").encode("utf-8")
+
+    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation.
+    body = snapshot.cached(("api-search", request.query_string), render)
+    return Response(body, mimetype="application/json")
 
 
 @bp.get("/api/entries/<entry_id>")
