@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -16,6 +16,7 @@ def _stemmer() -> SnowballStemmer:
     return SnowballStemmer("english")
 
 
+@lru_cache(maxsize=200_000)
 def snowball_stem(word: str) -> str:
     """The Snowball (Porter 2) stem of an English word; a module function so Whoosh can pickle the schema."""
     return str(_stemmer().stem(word))

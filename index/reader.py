@@ -29,6 +29,7 @@ log = logging.getLogger("kb.index")
 
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
 CACHE_SIZE = 2048
+DECODED_ENTRIES = 256  # decoded entries kept per snapshot
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 
@@ -43,6 +44,7 @@ class Snapshot:
     ids: dict[str, int]  # entry id to document number
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     path: Path | None = None  # the version folder
+    decoded: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -54,9 +56,17 @@ class Snapshot:
         return self.entry_at(docnum) if docnum is not None else None
 
     def entry_at(self, docnum: int) -> dict[str, Any]:
-        """The stored entry of a document number."""
-        stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-        return dict(json.loads(stored["payload"]))
+        """The stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
+        # Entries are decoded again and again (results, answer cards, each related clinic); payloads of popular
+        # entries run to megabytes, so keep the last few decoded.
+        if docnum in self.decoded:
+            self.decoded.move_to_end(docnum)
+        else:
+            stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
+            self.decoded[docnum] = json.loads(stored["payload"])
+            if len(self.decoded) > DECODED_ENTRIES:
+                self.decoded.popitem(last=False)
+        return dict(self.decoded[docnum])
 
     def cached(self, key: Any, compute: Any) -> Any:
         """A bounded LRU memo of results for this version (keys need not include the version)."""

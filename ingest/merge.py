@@ -42,6 +42,9 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     treat = load_cues().pattern("treatment_verbs")
     entries: dict[str, Entry] = {}
     by_article: dict[str, Extraction] = {ex.article_id: ex for ex in extractions}
+    # One seen-set per entry, kept across articles: rebuilding them per article made merging quadratic.
+    seen_sentences: dict[str, set[str]] = defaultdict(set)
+    linked: Linked = defaultdict(set)
     for ex in sorted(extractions, key=lambda e: e.path):
         grouped: dict[str, list[Mention]] = defaultdict(list)
         for m in ex.mentions:
@@ -52,15 +55,15 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
             ranked = sorted(mentions, key=lambda m: _passage_rank(m, treat))
             best = ranked[0]
             entry.sources.append(_source(ex, best.section, best.sentence))
-            seen = {p.sentence for p in entry.passages}
+            seen = seen_sentences[eid]
             named = [m for m in ranked if m.context != "context"][:MAX_PASSAGES_PER_ARTICLE]
             unnamed = [m for m in mentions if m.context == "context"][:MAX_CONTEXT_PER_ARTICLE]
             for m in named + unnamed:
                 if m.sentence not in seen:
                     seen.add(m.sentence)
                     entry.passages.append(Passage(ex.article_id, m.section, m.sentence, m.context))
-    _relate(entries, extractions)
-    _clinics(entries, extractions)
+    _relate(entries, extractions, linked)
+    _clinics(entries, extractions, linked)
     for entry in entries.values():
         term = vocab.by_id.get(entry.id)
         entry.summary = _summary(entry, [entry.name, *(term.aliases if term else ())])
@@ -79,20 +82,23 @@ def _new_entry(eid: str, mention: Mention, vocab: Vocabulary) -> Entry:
     )
 
 
-def _link(entries: dict[str, Entry], a: str, b: str, article_id: str, sentence: str) -> None:
+Linked = dict[str, set[tuple[str, str]]]  # entry id to the (related id, article id) pairs it already has
+
+
+def _link(entries: dict[str, Entry], linked: Linked, a: str, b: str, article_id: str, sentence: str) -> None:
     if a not in entries or b not in entries or a == b:
         return
     for x, y in ((a, b), (b, a)):
-        target = entries[y]
-        existing = {(r.id, r.article_id) for r in entries[x].related}
-        if (y, article_id) not in existing:
+        if (y, article_id) not in linked[x]:
+            linked[x].add((y, article_id))
+            target = entries[y]
             entries[x].related.append(Relation(y, target.kind, target.name, article_id, sentence))
 
 
-def _relate(entries: dict[str, Entry], extractions: list[Extraction]) -> None:
+def _relate(entries: dict[str, Entry], extractions: list[Extraction], linked: Linked) -> None:
     for ex in extractions:
         for a, b, sentence in ex.relations:
-            _link(entries, a, b, ex.article_id, sentence)
+            _link(entries, linked, a, b, ex.article_id, sentence)
 
 
 def _treated_in(entries: dict[str, Entry], ex: Extraction) -> dict[str, str]:
@@ -109,7 +115,7 @@ def _treated_in(entries: dict[str, Entry], ex: Extraction) -> dict[str, str]:
     return out
 
 
-def _clinics(entries: dict[str, Entry], extractions: list[Extraction]) -> None:
+def _clinics(entries: dict[str, Entry], extractions: list[Extraction], linked: Linked) -> None:
     for ex in sorted(extractions, key=lambda e: e.path):
         facts = ex.clinic_facts
         if not facts:
@@ -124,7 +130,7 @@ def _clinics(entries: dict[str, Entry], extractions: list[Extraction]) -> None:
         if sentence[1]:
             entry.passages.append(Passage(ex.article_id, sentence[0], sentence[1], "prose"))
         for eid_treated, evidence in _treated_in(entries, ex).items():
-            _link(entries, eid_treated, eid, ex.article_id, evidence)
+            _link(entries, linked, eid_treated, eid, ex.article_id, evidence)
 
 
 def _empty_contact() -> dict[str, Any]:
