@@ -93,10 +93,24 @@ def highlight(sentence: str, stems: frozenset[str]) -> str:
     return "".join(out)
 
 
-def ranked_sources(entry: dict[str, Any], stems: Stems) -> list[dict[str, Any]]:
+def passage_index(entry: dict[str, Any]) -> dict[str, list[int]]:
+    """Stem to the positions of the entry's passages that hold it (built once per entry and index version)."""
+    index: dict[str, list[int]] = {}
+    for i, p in enumerate(entry.get("passages", [])):
+        for stem in sentence_stems(p["sentence"]):
+            index.setdefault(stem, []).append(i)
+    return index
+
+
+def ranked_sources(entry: dict[str, Any], stems: Stems,
+                   index: dict[str, list[int]] | None = None) -> list[dict[str, Any]]:
     """The entry's sources, each quoting its article's best sentence for the query, best first."""
     best: dict[str, tuple[int, str, str]] = {}
-    for p in entry.get("passages", []):
+    passages = entry.get("passages", [])
+    index = index if index is not None else passage_index(entry)
+    # Only passages holding a query stem can beat an article's own best sentence: score just those.
+    candidates = sorted({i for stem in stems.all for i in index.get(stem, ())})
+    for p in (passages[i] for i in candidates):
         score = _sentence_score(p["sentence"], stems, p.get("context", "prose"))
         if p["article_id"] not in best or score > best[p["article_id"]][0]:
             best[p["article_id"]] = (score, p["section"], p["sentence"])
@@ -262,7 +276,8 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
 
 def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
     entry = snap.entry_at(docnum)
-    sources = ranked_sources(entry, stems)
+    index = snap.cached(("passage-index", docnum), lambda: passage_index(entry))
+    sources = ranked_sources(entry, stems, index)
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     return {
         "id": entry["id"],
