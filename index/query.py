@@ -112,7 +112,7 @@ def _acronym_ok(raw: str, terms: list[Term]) -> bool:
     return not acronyms or raw in acronyms or len(raw) >= 3
 
 
-def _word_query(word: str, exact: bool, fuzzy_ok: bool) -> Q.Query:
+def _word_query(word: str, exact: bool, fuzzy: bool) -> Q.Query:
     stem, plain = stemming_analyzer(), plain_analyzer()
     parts: list[Q.Query] = []
     for fieldname, boost in FIELD_BOOSTS.items():
@@ -122,7 +122,7 @@ def _word_query(word: str, exact: bool, fuzzy_ok: bool) -> Q.Query:
     for term in analyse(plain, word):
         parts.append(Q.Term("names_plain", term, boost=NAMES_PLAIN_BOOST))
         edits = max_edits(term)
-        if fuzzy_ok and not exact and edits:
+        if fuzzy and not exact and edits:
             parts.append(Q.FuzzyTerm("names_plain", term, boost=NAMES_PLAIN_BOOST * FUZZY_BOOST, maxdist=edits,
                                      prefixlength=1))
             parts.append(Q.FuzzyTerm("text_plain", term, boost=EVIDENCE_BOOST * FUZZY_BOOST, maxdist=edits,
@@ -147,10 +147,10 @@ def is_specific(group: Group, term: Term) -> bool:
     return len(phrase_key(group.text)) >= len(phrase_key(term.name)) or group.misspelt or group.exact
 
 
-def group_query(group: Group, fuzzy_ok: bool = True) -> Q.Query:
+def group_query(group: Group) -> Q.Query:
     """The query for one group: its entries by id and by name, or the free word in every field."""
     if not group.terms:
-        return _word_query(group.text, group.exact, fuzzy_ok and not group.known)
+        return _word_query(group.text, group.exact, fuzzy=not group.known)
     parts: list[Q.Query] = []
     for term in group.terms:
         boost = TERM_ID_BOOST if is_specific(group, term) else TERM_ID_BOOST / 3
@@ -161,14 +161,10 @@ def group_query(group: Group, fuzzy_ok: bool = True) -> Q.Query:
     return Q.Or(parts)
 
 
-def build_query(parsed: ParsedQuery, fuzzy_ok: bool = True, required: int | None = None) -> Q.Query:
-    """AND of the groups (or at least `required` of them), each an OR over fields; NullQuery for no groups."""
-    subqueries = [group_query(g, fuzzy_ok) for g in parsed.groups]
-    subqueries = [q for q in subqueries if q is not Q.NullQuery]
+def build_query(parsed: ParsedQuery) -> Q.Query:
+    """The whole query: AND of its groups, each an OR over fields; NullQuery for no groups. (The search itself
+    combines the groups' match sets in tiers; this is the strictest tier, as one Whoosh query.)"""
+    subqueries = [q for q in (group_query(g) for g in parsed.groups) if q is not Q.NullQuery]
     if not subqueries:
         return Q.NullQuery
-    if len(subqueries) == 1:
-        return subqueries[0]
-    if required is None or required >= len(subqueries):
-        return Q.And(subqueries)
-    return Q.Or(subqueries, minmatch=required)
+    return subqueries[0] if len(subqueries) == 1 else Q.And(subqueries)

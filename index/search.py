@@ -124,10 +124,6 @@ def ranked_sources(entry: dict[str, Any], stems: Stems,
     return [s for _, s in out]
 
 
-def _matches(snap: Snapshot, q: Q.Query) -> set[int]:
-    return set(snap.searcher.docs_for_query(q))
-
-
 def _passes(doc: dict[str, tuple[str, ...]], params: SearchParams, skip: str | None) -> bool:
     return all(facet == skip or set(values) & set(doc.get(facet, ())) for facet, values in params.filters)
 

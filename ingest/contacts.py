@@ -263,10 +263,10 @@ def _postal(address: Any) -> str | None:
     return None
 
 
-def facts_from_jsonld(soup: BeautifulSoup) -> list[Fact]:
-    """Contact facts of businesses described in schema.org JSON-LD."""
+def facts_from_jsonld(objects: list[dict[str, Any]]) -> list[Fact]:
+    """Contact facts of businesses described in schema.org JSON-LD (the objects of `jsonld_objects`)."""
     facts = []
-    for obj in _jsonld_objects(soup):
+    for obj in objects:
         types = _types(obj)
         if types & _NON_CLINIC_TYPES or not ("telephone" in obj or "address" in obj):
             continue

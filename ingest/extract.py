@@ -138,7 +138,7 @@ class _Extractor:
         if len([t for t in heading_terms if t.kind == "technique"]) >= 2 and self.cues.pattern(
             "comparison_words"
         ).search(heading):
-            self._compare(heading_terms, section, heading)
+            self._compare(heading_terms, heading)
         for kind in ("benefit", "condition"):
             for term in (t for t in heading_terms if t.kind == kind):
                 for tech in heading_techniques:
@@ -156,7 +156,8 @@ class _Extractor:
                 for sentence in split_sentences(block.text):
                     self._sentence(sentence, heading, contexts, heading_techniques)
 
-    def _compare(self, terms: list[Term], section: Section, heading: str) -> None:
+    def _compare(self, terms: list[Term], heading: str) -> None:
+        """'Deep tissue vs Swedish': each pair of techniques a comparison heading names is related by it."""
         techniques = [t for t in terms if t.kind == "technique"]
         for i, a in enumerate(techniques):
             for b in techniques[i + 1 :]:

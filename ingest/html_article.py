@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from functools import cache
+from typing import Any
 
 from bs4 import (
     BeautifulSoup,
@@ -62,8 +63,9 @@ def soup_of(markup: str) -> BeautifulSoup:
 def parse_html(text: str, path: str) -> Article:
     """Parse an HTML page into an Article (pure: text in, article out)."""
     soup = soup_of(_PHP.sub(" ", text))
-    meta = _metadata(soup)
-    facts = contacts.facts_from_jsonld(soup) + contacts.facts_from_markup(soup)
+    jsonld = contacts.jsonld_objects(soup)  # read once: metadata and contact facts both come from it
+    meta = _metadata(soup, jsonld)
+    facts = contacts.facts_from_jsonld(jsonld) + contacts.facts_from_markup(soup)
     if site := meta.get("site"):
         facts.append(Fact("name", site, "meta"))
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -123,14 +125,13 @@ def _meta(metas: dict[str, str], *keys: str) -> str | None:
     return next((metas[k] for k in keys if metas.get(k)), None)
 
 
-def _metadata(soup: BeautifulSoup) -> dict[str, str | None]:
+def _metadata(soup: BeautifulSoup, jsonld: list[dict[str, Any]]) -> dict[str, str | None]:
     metas = _meta_tags(soup)
     canonical = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
     url = str(canonical["href"]).strip() if isinstance(canonical, Tag) and canonical.get("href") else None
     url = url or _meta(metas, "og:url")
     if url and not url.startswith(("http://", "https://")):
         url = None  # a relative canonical link says nothing about where the page lives
-    jsonld = contacts.jsonld_objects(soup)
     published = _meta(metas, "article:published_time", "date", "dc.date", "pubdate") or _first(jsonld, "datePublished")
     updated = _meta(metas, "article:modified_time", "og:updated_time", "last-modified") or _first(
         jsonld, "dateModified"
