@@ -88,15 +88,15 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
         text += _listing("Benefits they list", _names(entry, "benefit"))
     else:
         text += _listing("Techniques the articles link it to", _names(entry, "technique"))
-    clinics = [clinic_summary(c) for r in entry.get("related", []) if r["kind"] == "clinic"
-               and (c := snap.entry(r["id"])) is not None]
-    clinics = list({c["id"]: c for c in clinics}.values())
-    # The clinic with the most articles on this topic first.
+    # The clinics with the most articles on this topic, first; only those listed are read (a popular technique
+    # is related to hundreds of clinics; the entry page lists them all).
     articles = Counter(s.get("clinic") for s in entry.get("sources", []))
-    clinics.sort(key=lambda c: -articles[c["name"]])
+    related = {r["id"]: r["name"] for r in entry.get("related", []) if r["kind"] == "clinic"}
+    listed = sorted(related, key=lambda rid: -articles[related[rid]])[:MAX_LISTED]
+    clinics = [clinic_summary(c) for rid in listed if (c := snap.entry(rid)) is not None]
     if clinics:
         text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
-                                         for c in clinics[:MAX_LISTED]) + "."
+                                         for c in clinics) + "."
     sources = top.get("sources") or entry.get("sources", [])[:5]
     quote = sources[0] if sources else None
     return {"entry_id": entry["id"], "kind": entry["kind"], "text": text,

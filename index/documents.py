@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from index.passages import encode_postings
 from kb.model import Entry
 
 MAX_EVIDENCE_PASSAGES = 400  # the ranked evidence text of one entry; every passage stays in the payload
@@ -65,4 +66,5 @@ def to_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
         **{k: _facet(v) for k, v in facets.items() if k != "kind"},
         "n_sources": len(entry.sources),
         "payload": json.dumps(entry.to_dict(), ensure_ascii=False),
+        "passage_stems": encode_postings([p.sentence for p in entry.passages]),
     }

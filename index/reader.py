@@ -22,6 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from index.passages import PassagePostings
 from index.schema import FACETS
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 
@@ -44,7 +45,7 @@ class Snapshot:
     ids: dict[str, int]  # entry id to document number
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     path: Path | None = None  # the version folder
-    decoded: OrderedDict[int, dict[str, Any]] = field(default_factory=OrderedDict)
+    decoded: OrderedDict[int, tuple[dict[str, Any], str | None]] = field(default_factory=OrderedDict)
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -57,16 +58,26 @@ class Snapshot:
 
     def entry_at(self, docnum: int) -> dict[str, Any]:
         """The stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
+        return dict(self._stored(docnum)[0])
+
+    def postings_at(self, docnum: int) -> PassagePostings:
+        """Which of the entry's passages hold which stems (read once per entry and version)."""
+        def compute() -> PassagePostings:
+            entry, encoded = self._stored(docnum)
+            return PassagePostings(encoded, entry.get("passages", []))
+        return self.cached(("passage-postings", docnum), compute)
+
+    def _stored(self, docnum: int) -> tuple[dict[str, Any], str | None]:
         # Entries are decoded again and again (results, answer cards, each related clinic); payloads of popular
         # entries run to megabytes, so keep the last few decoded.
         if docnum in self.decoded:
             self.decoded.move_to_end(docnum)
         else:
             stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-            self.decoded[docnum] = json.loads(stored["payload"])
+            self.decoded[docnum] = (json.loads(stored["payload"]), stored.get("passage_stems"))
             if len(self.decoded) > DECODED_ENTRIES:
                 self.decoded.popitem(last=False)
-        return dict(self.decoded[docnum])
+        return self.decoded[docnum]
 
     def cached(self, key: Any, compute: Any) -> Any:
         """A bounded LRU memo of results for this version (keys need not include the version)."""
@@ -87,7 +98,7 @@ def open_snapshot(data: DataDir) -> Snapshot:
 
 def open_version(path: Path, deep: bool = True) -> Snapshot:
     """Open one version folder, checking its files against the manifest (with `deep`, their checksums too) and
-    reading every stored document once; StoreError with a reason if anything is missing or damaged."""
+    reading its facet values; StoreError with a reason if anything is missing or damaged."""
     manifest = read_manifest(path)
     problem = damage(path, deep=deep)
     if problem:
@@ -97,13 +108,7 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     try:
         ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
         searcher = ix.searcher()
-        facets: list[dict[str, tuple[str, ...]]] = []
-        ids: dict[str, int] = {}
-        for docnum, stored in searcher.reader().iter_docs():
-            while len(facets) <= docnum:
-                facets.append({})
-            facets[docnum] = {name: tuple(v for v in str(stored.get(name) or "").split(",") if v) for name in FACETS}
-            ids[stored["id"]] = docnum
+        facets, ids = _facet_table(searcher)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
@@ -117,6 +122,23 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
         del failure
         gc.collect()
     raise StoreError(reason)
+
+
+def _facet_table(searcher: Searcher) -> tuple[list[dict[str, tuple[str, ...]]], dict[str, int]]:
+    """Facet values per document number and the document number of each entry id, read from the terms' posting
+    lists: reading stored documents would decode every entry's payload (seconds for a large index)."""
+    reader = searcher.reader()
+    facets: list[dict[str, list[str]]] = [{name: [] for name in FACETS} for _ in range(reader.doc_count_all())]
+    for name in FACETS:
+        for value in reader.field_terms(name):  # in sorted order, as the stored values are
+            for docnum in reader.postings(name, value).all_ids():
+                facets[docnum][name].append(value)
+    ids = {}
+    for entry_id in reader.field_terms("id"):
+        for docnum in reader.postings("id", entry_id).all_ids():
+            if not reader.is_deleted(docnum):
+                ids[entry_id] = docnum
+    return [{k: tuple(v) for k, v in doc.items()} for doc in facets], ids
 
 
 class IndexHandle:

@@ -33,4 +33,5 @@ def build_schema() -> Schema:
         clinic=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         n_sources=NUMERIC(stored=True, sortable=True),
         payload=STORED(),
+        passage_stems=STORED(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -15,6 +15,7 @@ from index.analysis import analyse, plain_analyzer, snowball_stem, stemming_anal
 from index.answers import build_answer
 from index.notices import emergency_notice, no_results_notice
 from index.params import ParamError, SearchParams
+from index.passages import PassagePostings
 from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
 from index.reader import Snapshot
 from index.schema import FACETS
@@ -68,18 +69,6 @@ def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[s
 _CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
 
 
-@lru_cache(maxsize=100_000)
-def sentence_stems(sentence: str) -> frozenset[str]:
-    """The stems of a sentence's words (memoised: the same passages are scored for query after query)."""
-    return frozenset(snowball_stem(w.lower()) for w in _WORD.findall(sentence))
-
-
-def _sentence_score(sentence: str, stems: Stems, context: str = "prose") -> int:
-    """Words as typed count most, then whether a synonym appears at all, then prose over headings."""
-    words = sentence_stems(sentence)
-    return 10 * len(words & stems.typed) + 3 * min(1, len(words & stems.synonyms)) + _CONTEXT_BONUS.get(context, 0)
-
-
 def highlight(sentence: str, stems: frozenset[str]) -> str:
     """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
     out: list[str] = []
@@ -93,25 +82,29 @@ def highlight(sentence: str, stems: frozenset[str]) -> str:
     return "".join(out)
 
 
-def passage_index(entry: dict[str, Any]) -> dict[str, list[int]]:
-    """Stem to the positions of the entry's passages that hold it (built once per entry and index version)."""
-    index: dict[str, list[int]] = {}
-    for i, p in enumerate(entry.get("passages", [])):
-        for stem in sentence_stems(p["sentence"]):
-            index.setdefault(stem, []).append(i)
-    return index
+def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
+    """Scores of the passages holding a query stem: each word as typed counts most, then whether a synonym
+    appears at all (prose over headings is added by the caller). Passages without one can't beat an article's
+    own best sentence, so only these are looked at."""
+    scores: Counter[int] = Counter()
+    for stem in stems.typed:
+        for i in postings.get(stem):
+            scores[i] += 10
+    with_synonym = {i for stem in stems.synonyms for i in postings.get(stem)}
+    for i in with_synonym:
+        scores[i] += 3
+    return scores
 
 
 def ranked_sources(entry: dict[str, Any], stems: Stems,
-                   index: dict[str, list[int]] | None = None) -> list[dict[str, Any]]:
+                   postings: PassagePostings | None = None) -> list[dict[str, Any]]:
     """The entry's sources, each quoting its article's best sentence for the query, best first."""
     best: dict[str, tuple[int, str, str]] = {}
     passages = entry.get("passages", [])
-    index = index if index is not None else passage_index(entry)
-    # Only passages holding a query stem can beat an article's own best sentence: score just those.
-    candidates = sorted({i for stem in stems.all for i in index.get(stem, ())})
-    for p in (passages[i] for i in candidates):
-        score = _sentence_score(p["sentence"], stems, p.get("context", "prose"))
+    postings = postings if postings is not None else PassagePostings(None, passages)
+    for i, base in sorted(passage_scores(postings, stems).items()):
+        p = passages[i]
+        score = base + _CONTEXT_BONUS.get(p.get("context", "prose"), 0)
         if p["article_id"] not in best or score > best[p["article_id"]][0]:
             best[p["article_id"]] = (score, p["section"], p["sentence"])
     out = []
@@ -155,15 +148,22 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
             continue
         word = g.text.lower()
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
-            for fieldname in ("names_plain", "text_plain"):
-                found = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
-                if found:
-                    fixes.append((g.text, found[0]))
-                    break
+            right = snap.cached(("spelling", word), lambda w=word: _nearest_word(snap, w))
+            if right:
+                fixes.append((g.text, right))
     text = parsed.text
     for typed, right in fixes:
         text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", right, text, count=1, flags=re.IGNORECASE)
     return text if fixes else None
+
+
+def _nearest_word(snap: Snapshot, word: str) -> str | None:
+    """The indexed word nearest `word` by edit distance, names first, or None."""
+    for fieldname in ("names_plain", "text_plain"):
+        found = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
+        if found:
+            return str(found[0])
+    return None
 
 
 def _by_support(snap: Snapshot) -> list[int]:
@@ -175,6 +175,14 @@ def _by_support(snap: Snapshot) -> list[int]:
     return list(snap.cached(("by-support",), compute))
 
 
+def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
+    """Every document one group's query matches, with its score (per version: words and names recur across
+    queries, and the index has one document per entry, so this is small)."""
+    def compute() -> dict[int, float]:
+        return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(query, limit=None)}
+    return snap.cached(("group-scores", query), compute)
+
+
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
     """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
     matching every part of the query, then every named term, then any named term; with no named term, then the
@@ -183,8 +191,8 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
         if not params.filters:
             return []
         return [(d, 0.0) for d in _by_support(snap)]
-    queries = [group_query(g) for g in parsed.groups]
-    sets = [set(snap.searcher.docs_for_query(q)) for q in queries]
+    scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
+    sets = [set(s) for s in scored]
     named = [s for g, s in zip(parsed.groups, sets, strict=True) if g.terms]
     free = [s for g, s in zip(parsed.groups, sets, strict=True) if not g.terms]
     tiers: list[set[int]] = []
@@ -206,8 +214,8 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     union = set().union(*tiers)
     if not union:
         return []
-    scores = {hit.docnum: float(hit.score or 0.0)
-              for hit in snap.searcher.search(Q.Or(queries), filter=union, limit=None)}
+    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
+    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
     for tier in tiers:
@@ -272,8 +280,7 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
 
 def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
     entry = snap.entry_at(docnum)
-    index = snap.cached(("passage-index", docnum), lambda: passage_index(entry))
-    sources = ranked_sources(entry, stems, index)
+    sources = ranked_sources(entry, stems, snap.postings_at(docnum))
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     return {
         "id": entry["id"],

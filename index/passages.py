@@ -1,0 +1,56 @@
+"""Which of an entry's passages hold which word stems: written once at index time, read per query.
+
+A result quotes, for each source article, its best passage for the query. Popular entries have thousands of
+passages, so instead of stemming every passage at query time the index stores, per entry, a posting list per stem
+("stem 3 17 42" lines); a query reads only the lines of its own stems.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from index.analysis import snowball_stem
+
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+
+
+@lru_cache(maxsize=100_000)
+def sentence_stems(sentence: str) -> frozenset[str]:
+    """The stems of a sentence's words (memoised: passages repeat across entries and queries)."""
+    return frozenset(snowball_stem(w.lower()) for w in _WORD.findall(sentence))
+
+
+def encode_postings(sentences: list[str]) -> str:
+    """Posting lists of the sentences' stems as text: one line per stem, 'stem pos pos …', between newlines."""
+    postings: dict[str, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        for stem in sentence_stems(sentence):
+            postings.setdefault(stem, []).append(i)
+    lines = (f"{stem} {' '.join(map(str, positions))}" for stem, positions in sorted(postings.items()))
+    return "\n" + "\n".join(lines) + "\n"
+
+
+class PassagePostings:
+    """Positions of an entry's passages per stem, from the stored text or, for an index written before it was
+    stored, computed from the passages."""
+
+    def __init__(self, encoded: str | None, passages: list[dict[str, Any]]):
+        if encoded is None:
+            encoded = encode_postings([p["sentence"] for p in passages])
+        self._text = encoded
+        self._memo: dict[str, list[int]] = {}
+
+    def get(self, stem: str) -> list[int]:
+        """The positions of the passages holding `stem`, ascending (empty if none does)."""
+        if stem in self._memo:
+            return self._memo[stem]
+        positions: list[int] = []
+        if stem and not any(c.isspace() for c in stem):
+            start = self._text.find(f"\n{stem} ")
+            if start >= 0:
+                start += len(stem) + 2
+                positions = [int(x) for x in self._text[start : self._text.index("\n", start)].split()]
+        self._memo[stem] = positions
+        return positions
