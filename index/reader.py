@@ -15,6 +15,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from whoosh.searching import Searcher
 
 from index.passages import PassagePostings
 from index.schema import FACETS
+from index.shared_cache import SharedCache
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 
 log = logging.getLogger("kb.index")
@@ -46,10 +48,17 @@ class Snapshot:
     cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
     path: Path | None = None  # the version folder
     decoded: OrderedDict[int, tuple[dict[str, Any], str | None]] = field(default_factory=OrderedDict)
+    shared: SharedCache | None = None  # results shared with the other processes serving this version
 
     def close(self) -> None:
         """Release the searcher's files."""
         self.searcher.close()
+        if self.shared is not None:
+            self.shared.close()
+
+    def shared_bytes(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """`compute()`, or the bytes another process serving this version computed for the same key."""
+        return self.shared.get_or_compute(key, compute) if self.shared is not None else compute()
 
     def entry(self, entry_id: str) -> dict[str, Any] | None:
         """The stored entry with this id, or None."""
@@ -147,8 +156,9 @@ class IndexHandle:
     Every `check_interval` seconds a request looks at CURRENT (a tiny read) and at the live folder's file sizes (a
     stat each); a new version is opened in the request that notices it, the old snapshot is retired, not closed."""
 
-    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL):
+    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL, shared_cache: bool = False):
         self.data = data
+        self.shared_cache = shared_cache
         self.check_interval = check_interval
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -182,6 +192,8 @@ class IndexHandle:
             fresh = open_snapshot(self.data)
         except StoreError as exc:
             return self._keep_or_raise(current, exc)
+        if self.shared_cache and fresh.path is not None:
+            fresh.shared = SharedCache(self.data.cache_path(fresh.path.name))
         self._retire(fresh)
         return fresh
 

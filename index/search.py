@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -227,7 +228,11 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
 
 def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     """The search object for `params` (cached per index version); ParamError(404) past the last page."""
-    return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues)))
+    def shared() -> dict[str, Any]:
+        key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
+        return json.loads(snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode()))
+
+    return dict(snap.cached(params, shared if snap.shared is not None else lambda: _search(snap, params, vocab, cues)))
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:

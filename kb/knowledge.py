@@ -37,11 +37,12 @@ class IngestReport:
 class KnowledgeBase:
     """One data directory with its vocabulary; cheap to create, holds one open index per process."""
 
-    def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None):
+    def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None,
+                 shared_cache: bool = False):
         self.data = DataDir(data_dir)
         self.vocab = vocab or Vocabulary.load()
         self.cues = cues or load_cues()
-        self.handle = IndexHandle(self.data)
+        self.handle = IndexHandle(self.data, shared_cache=shared_cache)
 
     def snapshot(self) -> Snapshot:
         """The live index version (StoreError when there is none)."""

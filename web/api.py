@@ -22,8 +22,11 @@ def search() -> Response:
         _params, result = search_from(request.args)
         return (current_app.json.dumps(result) + "\n").encode("utf-8")
 
-    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation.
-    body = snapshot.cached(("api-search", request.query_string), render)
+    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation; a
+    # query another worker answered costs a look-up in the version's shared cache.
+    qs = request.query_string
+    body = snapshot.cached(("api-search", qs),
+                           lambda: snapshot.shared_bytes("api-search?" + qs.decode("latin-1"), render))
     return Response(body, mimetype="application/json")
 
 

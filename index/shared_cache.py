@@ -1,0 +1,118 @@
+"""Search results shared by the processes serving one index version: a small SQLite file per version.
+
+Each gunicorn worker keeps its own in-memory cache, so without this every worker pays for every distinct query
+once. The file lives in DATA_DIR/cache/ and is named for the version (results never outlive their version: the
+store deletes the file with it). Keys are hashes, not query text; the values are search results, so the file holds
+recent queries' results, never who asked them. Any failure (a read-only data directory, a locked or damaged
+file) turns the shared cache off for the process with one warning: it is an optimisation, never a dependency.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("kb.index")
+
+MAX_BYTES = 256 * 1024 * 1024  # per version; the oldest results go first past this
+TRIM_EVERY = 200  # writes between size checks
+BUSY_MS = 200  # a writer waits this long for another process's write, then the value is simply not shared
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+
+
+class SharedCache:
+    """Bytes by key for one index version, in a file every worker of a server opens (after the fork)."""
+
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES):
+        self.path = path
+        self.max_bytes = max_bytes
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self._writes = 0
+        self.disabled = False
+
+    def get_or_compute(self, key: str, compute: Callable[[], bytes]) -> bytes:
+        """The stored value for `key`, else `compute()` stored for the other processes."""
+        digest = _digest(key)
+        value = self._get(digest)
+        if value is not None:
+            return value
+        value = compute()
+        self._put(digest, value)
+        return value
+
+    def close(self) -> None:
+        """Close this process's connection."""
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.disabled:
+            return None
+        if self._db is None or self._pid != os.getpid():  # a connection must not cross a fork
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None,
+                                     check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # a lost write costs one recomputation
+                db.execute("CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as exc:
+                self._disable(exc)
+                return None
+            self._db, self._pid = db, os.getpid()
+        return self._db
+
+    def _get(self, digest: bytes) -> bytes | None:
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM results WHERE key = ?", (digest,)).fetchone()
+        except sqlite3.OperationalError:
+            return None  # busy: compute it here this time
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return None
+        return bytes(row[0]) if row else None
+
+    def _put(self, digest: bytes, value: bytes) -> None:
+        db = self._connection()
+        if db is None or len(value) > self.max_bytes // 16:
+            return
+        try:
+            db.execute("INSERT OR IGNORE INTO results (key, value) VALUES (?, ?)", (digest, value))
+            self._writes += 1
+            if self._writes % TRIM_EVERY == 0:
+                self._trim(db)
+        except sqlite3.OperationalError:
+            pass  # busy: the next process to ask computes it too
+        except sqlite3.Error as exc:
+            self._disable(exc)
+
+    def _trim(self, db: sqlite3.Connection) -> None:
+        """Delete the oldest rows until the file's results fit in max_bytes."""
+        total = db.execute("SELECT coalesce(sum(length(value)), 0) FROM results").fetchone()[0]
+        if total <= self.max_bytes:
+            return
+        excess = total - self.max_bytes * 3 // 4
+        cut = 0
+        for rowid, size in db.execute("SELECT rowid, length(value) FROM results ORDER BY rowid").fetchall():
+            excess -= size
+            cut = rowid
+            if excess <= 0:
+                break
+        db.execute("DELETE FROM results WHERE rowid <= ?", (cut,))
+
+    def _disable(self, exc: Exception) -> None:
+        log.warning("shared result cache off for this process (%s: %s)", type(exc).__name__, exc)
+        self.disabled = True
+        self._db = None
