@@ -40,8 +40,10 @@ def emergency_notice(q: str) -> dict[str, Any] | None:
 def covered_topics(snap: Snapshot) -> list[dict[str, Any]]:
     """The conditions and techniques most articles back, to suggest when a query finds nothing."""
     def popular(kind: str) -> list[dict[str, Any]]:
-        rows = [(len(e.get("sources", [])), e["name"], e["id"]) for e in
-                (snap.entry_at(d) for i, d in snap.ids.items() if i.startswith(kind + "-"))]
+        # Stored fields, not decoded entries: popular entries' payloads run to megabytes.
+        rows = [(int(f.get("n_sources") or 0), str(f.get("name") or snap.entry_at(d)["name"]), i) for i, d, f in
+                ((i, d, snap.searcher.stored_fields(d))  # type: ignore[attr-defined]
+                 for i, d in snap.ids.items() if i.startswith(kind + "-"))]
         rows.sort(key=lambda r: (-r[0], r[1]))
         return [{"text": name, "id": eid, "kind": kind} for _, name, eid in rows[:SUGGESTED_TOPICS // 2]]
     return snap.cached(("covered-topics",), lambda: popular("condition") + popular("technique"))

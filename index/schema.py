@@ -18,7 +18,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         kind=ID(stored=True),
-        name=TEXT(analyzer=stem, phrase=True),
+        name=TEXT(analyzer=stem, phrase=True, stored=True),
         aliases=TEXT(analyzer=stem, phrase=True),
         related=TEXT(analyzer=stem, phrase=True),
         contact=TEXT(analyzer=plain, phrase=True),

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -97,9 +98,10 @@ def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
     return scores
 
 
-def ranked_sources(entry: dict[str, Any], stems: Stems,
-                   postings: PassagePostings | None = None) -> list[dict[str, Any]]:
-    """The entry's sources, each quoting its article's best sentence for the query, best first."""
+def ranked_sources(entry: dict[str, Any], stems: Stems, postings: PassagePostings | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+    """The entry's sources (the first `limit`), each quoting its article's best sentence for the query, best
+    first; sources with no query word keep their own sentence and order."""
     best: dict[str, tuple[int, str, str]] = {}
     passages = entry.get("passages", [])
     postings = postings if postings is not None else PassagePostings(None, passages)
@@ -108,14 +110,25 @@ def ranked_sources(entry: dict[str, Any], stems: Stems,
         score = base + _CONTEXT_BONUS.get(p.get("context", "prose"), 0)
         if p["article_id"] not in best or score > best[p["article_id"]][0]:
             best[p["article_id"]] = (score, p["section"], p["sentence"])
+    sources = entry.get("sources", [])
+    limit = len(sources) if limit is None else limit
+    # Every scored passage holds a query word (score >= 3), so the scored sources lead, best first (ties in
+    # source order), and the others follow in source order: only the first `limit` are copied.
+    scored = sorted((i for i, s in enumerate(sources) if s["article_id"] in best),
+                    key=lambda i: -best[sources[i]["article_id"]][0])[:limit]
+    if len(scored) < limit:
+        chosen = set(scored)
+        scored += islice((i for i in range(len(sources)) if i not in chosen), limit - len(scored))
     out = []
-    for src in entry.get("sources", []):
-        score, section, sentence = best.get(src["article_id"], (-1, src["section"], src["sentence"]))
-        if score < 3:  # no query word in this article's passages: quote its own best sentence
-            section, sentence = src["section"], src["sentence"]
-        out.append((score, {**src, "section": section, "sentence": sentence}))
-    out.sort(key=lambda pair: -pair[0])
-    return [s for _, s in out]
+    for i in scored:
+        src = sources[i]
+        if src["article_id"] in best:
+            _score, section, sentence = best[src["article_id"]]
+            src = {**src, "section": section, "sentence": sentence}
+        else:
+            src = dict(src)
+        out.append(src)
+    return out
 
 
 def _passes(doc: dict[str, tuple[str, ...]], params: SearchParams, skip: str | None) -> bool:
@@ -127,9 +140,10 @@ def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dic
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
         counts: Counter[str] = Counter()
+        others = [(f, set(v)) for f, v in params.filters if f != facet]
         for docnum in matched:
             doc = snap.facets[docnum]
-            if _passes(doc, params, facet):
+            if all(values.intersection(doc.get(f, ())) for f, values in others):
                 counts.update(doc.get(facet, ()))
         selected = set(params.selected(facet))
         values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:MAX_FACET_VALUES]
@@ -228,11 +242,19 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
 
 def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     """The search object for `params` (cached per index version); ParamError(404) past the last page."""
-    def shared() -> dict[str, Any]:
-        key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
-        return json.loads(snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode()))
+    if snap.shared is None:
+        return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues)))
+    # Served by several processes: every one answers with the object the first one computed.
+    return dict(snap.cached(params, lambda: json.loads(search_json(snap, params, vocab, cues))))
 
-    return dict(snap.cached(params, shared if snap.shared is not None else lambda: _search(snap, params, vocab, cues)))
+
+def search_json(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> bytes:
+    """The search object as JSON (what the API sends), cached per version in this process and, when the snapshot
+    has one, in the cache shared by the processes serving the version."""
+    def compute() -> bytes:
+        key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
+        return snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode("ascii"))
+    return snap.cached(("search-json", params), compute)
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
@@ -285,7 +307,7 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
 
 def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
     entry = snap.entry_at(docnum)
-    sources = ranked_sources(entry, stems, snap.postings_at(docnum))
+    sources = ranked_sources(entry, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     return {
         "id": entry["id"],
@@ -296,7 +318,7 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
         "score": round(score, 4),
         "url": f"/entries/{entry['id']}",
         "facets": {f: list(v) for f, v in snap.facets[docnum].items() if f != "kind"},
-        "sources": sources[:MAX_RESULT_SOURCES],
-        "source_count": len(sources),
+        "sources": sources,
+        "source_count": len(entry.get("sources", [])),
         "contact": entry.get("contact"),
     }

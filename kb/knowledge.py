@@ -10,7 +10,7 @@ from typing import Any
 from index.build import build_version, load_extractions
 from index.params import ParamError, SearchParams
 from index.reader import IndexHandle, Snapshot
-from index.search import run_search
+from index.search import run_search, search_json
 from index.store import DataDir, StoreError, checkpoint
 from index.suggest import suggest
 from ingest.files import IngestResult, ingest_files
@@ -72,6 +72,10 @@ class KnowledgeBase:
     def search(self, params: SearchParams) -> dict[str, Any]:
         """The contract's search object."""
         return run_search(self.snapshot(), params, self.vocab, self.cues)
+
+    def search_json(self, params: SearchParams) -> bytes:
+        """The contract's search object as JSON bytes."""
+        return search_json(self.snapshot(), params, self.vocab, self.cues)
 
     def entry(self, entry_id: str) -> dict[str, Any]:
         """One entry with every field and source; ParamError(404) when there is none."""

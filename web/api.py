@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from index.params import ParamError
 from index.query import MAX_QUERY_CHARS
 from web import knowledge_base
 from web.openapi import openapi_document
-from web.searching import search_from
+from web.searching import params_from
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/search")
 def search() -> Response:
-    """The contract's search object; the serialised body is cached per index version and query string."""
-    snapshot = knowledge_base().snapshot()
-
-    def render() -> bytes:
-        _params, result = search_from(request.args)
-        return (current_app.json.dumps(result) + "\n").encode("utf-8")
-
-    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation; a
-    # query another worker answered costs a look-up in the version's shared cache.
-    qs = request.query_string
-    body = snapshot.cached(("api-search", qs),
-                           lambda: snapshot.shared_bytes("api-search?" + qs.decode("latin-1"), render))
+    """The contract's search object; the body is cached per index version and query string."""
+    kb = knowledge_base()
+    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation (and a
+    # query another worker answered, a look-up in the version's shared cache).
+    body = kb.snapshot().cached(("api-search", request.query_string),
+                                lambda: kb.search_json(params_from(request.args)) + b"\n")
     return Response(body, mimetype="application/json")
 
 
