@@ -42,6 +42,11 @@ class PassagePostings:
         self._text = encoded
         self._memo: dict[str, list[int]] = {}
 
+    @property
+    def weight(self) -> int:
+        """About the bytes this holds (for the snapshot's cache bound)."""
+        return len(self._text) + 64 * sum(len(v) + 1 for v in self._memo.values())
+
     def get(self, stem: str) -> list[int]:
         """The positions of the passages holding `stem`, ascending (empty if none does)."""
         if stem in self._memo:

@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from index.lru import LRU, Weight
 from index.passages import PassagePostings
 from index.schema import FACETS
 from index.shared_cache import SharedCache
@@ -31,8 +31,10 @@ from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 log = logging.getLogger("kb.index")
 
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
-CACHE_SIZE = 2048
-DECODED_ENTRIES = 256  # decoded entries kept per snapshot
+CACHE_SIZE = 2048  # results and per-version tables kept per snapshot …
+CACHE_BYTES = 96 * 1024 * 1024  # … and about how much memory they may take
+DECODED_ENTRIES = 256  # decoded entries kept per snapshot …
+DECODED_BYTES = 48 * 1024 * 1024  # … and the size of their stored JSON (in memory a few times more)
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 
@@ -45,9 +47,9 @@ class Snapshot:
     manifest: dict[str, Any]
     facets: list[dict[str, tuple[str, ...]]]  # per document number: facet name to values
     ids: dict[str, int]  # entry id to document number
-    cache: OrderedDict[Any, Any] = field(default_factory=OrderedDict)
+    cache: LRU = field(default_factory=lambda: LRU(CACHE_SIZE, CACHE_BYTES))
     path: Path | None = None  # the version folder
-    decoded: OrderedDict[int, tuple[dict[str, Any], str | None]] = field(default_factory=OrderedDict)
+    decoded: LRU = field(default_factory=lambda: LRU(DECODED_ENTRIES, DECODED_BYTES))
     shared: SharedCache | None = None  # results shared with the other processes serving this version
 
     def close(self) -> None:
@@ -78,26 +80,17 @@ class Snapshot:
 
     def _stored(self, docnum: int) -> tuple[dict[str, Any], str | None]:
         # Entries are decoded again and again (results, answer cards, each related clinic); payloads of popular
-        # entries run to megabytes, so keep the last few decoded.
-        if docnum in self.decoded:
-            self.decoded.move_to_end(docnum)
-        else:
+        # entries run to megabytes, so keep the last few decoded, weighed by the size of what was read.
+        if docnum not in self.decoded:
             stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-            self.decoded[docnum] = (json.loads(stored["payload"]), stored.get("passage_stems"))
-            if len(self.decoded) > DECODED_ENTRIES:
-                self.decoded.popitem(last=False)
-        return self.decoded[docnum]
+            payload, stems = stored["payload"], stored.get("passage_stems")
+            self.decoded.put(docnum, (json.loads(payload), stems), weight=len(payload) + len(stems or ""))
+        return self.decoded.get(docnum)
 
-    def cached(self, key: Any, compute: Any) -> Any:
-        """A bounded LRU memo of results for this version (keys need not include the version)."""
-        if key in self.cache:
-            self.cache.move_to_end(key)
-            return self.cache[key]
-        value = compute()
-        self.cache[key] = value
-        if len(self.cache) > CACHE_SIZE:
-            self.cache.popitem(last=False)
-        return value
+    def cached(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
+        """A memo of results for this version, bounded by count and size (keys need not include the version);
+        `weight` estimates the value's bytes where its type doesn't tell (see index/lru.py)."""
+        return self.cache.get_or_compute(key, compute, weight)
 
 
 def open_snapshot(data: DataDir) -> Snapshot:

@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import islice
 from typing import Any
 
@@ -31,6 +31,7 @@ GENERIC_STEM_TERMS = 8  # a stem in this many vocabulary terms is generic
 MIN_FREE_WORDS_FOR_PARTIAL = 2
 PARTIAL_MATCH_SHARE = 50  # percent of the free words
 MAX_FACET_VALUES = 25
+RESULT_WEIGHT = 256 * 1024  # about the memory of one search object (its JSON averages ~75 KB at 10k articles)
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 
 
@@ -163,7 +164,7 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
             continue
         word = g.text.lower()
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
-            right = snap.cached(("spelling", word), lambda w=word: _nearest_word(snap, w))
+            right = snap.cached(("spelling", word), partial(_nearest_word, snap, word))
             if right:
                 fixes.append((g.text, right))
     text = parsed.text
@@ -195,7 +196,7 @@ def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
     queries, and the index has one document per entry, so this is small)."""
     def compute() -> dict[int, float]:
         return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(query, limit=None)}
-    return snap.cached(("group-scores", query), compute)
+    return snap.cached(("group-scores", query), compute, lambda scores: 100 * len(scores) + 256)
 
 
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
@@ -243,18 +244,16 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
 def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     """The search object for `params` (cached per index version); ParamError(404) past the last page."""
     if snap.shared is None:
-        return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues)))
+        return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues), RESULT_WEIGHT))
     # Served by several processes: every one answers with the object the first one computed.
-    return dict(snap.cached(params, lambda: json.loads(search_json(snap, params, vocab, cues))))
+    return dict(snap.cached(params, lambda: json.loads(search_json(snap, params, vocab, cues)), RESULT_WEIGHT))
 
 
 def search_json(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> bytes:
-    """The search object as JSON (what the API sends), cached per version in this process and, when the snapshot
-    has one, in the cache shared by the processes serving the version."""
-    def compute() -> bytes:
-        key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
-        return snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode("ascii"))
-    return snap.cached(("search-json", params), compute)
+    """The search object as JSON (what the API sends, and caches), shared by the processes serving the version
+    when the snapshot has a shared cache."""
+    key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
+    return snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode("ascii"))
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
