@@ -67,4 +67,5 @@ def to_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
         "n_sources": len(entry.sources),
         "payload": json.dumps(entry.to_dict(), ensure_ascii=False),
         "passage_stems": encode_postings([p.sentence for p in entry.passages]),
+        "names": "\n".join(dict.fromkeys([entry.name, *entry.aliases])),
     }

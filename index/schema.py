@@ -34,4 +34,5 @@ def build_schema() -> Schema:
         n_sources=NUMERIC(stored=True, sortable=True),
         payload=STORED(),
         passage_stems=STORED(),
+        names=STORED(),  # the name and aliases, one per line: suggestions read these, not the payload
     )

@@ -15,10 +15,15 @@ def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int, bool]]:
     """(folded text, text, id, kind, article count, is an alias) for every name and alias, once per version."""
     rows = []
     for eid, docnum in snap.ids.items():
-        entry = snap.entry_at(docnum)
-        n = len(entry.get("sources", []))
-        for text in dict.fromkeys([entry["name"], *entry.get("aliases", [])]):
-            rows.append((fold(text), text, eid, entry["kind"], n, text != entry["name"]))
+        stored = snap.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
+        if "names" in stored:  # stored fields, not the decoded entry: payloads of popular entries are megabytes
+            names, kind, n = stored["names"].split("\n"), stored["kind"], int(stored.get("n_sources") or 0)
+        else:  # an index written before names were stored
+            entry = snap.entry_at(docnum)
+            names = list(dict.fromkeys([entry["name"], *entry.get("aliases", [])]))
+            kind, n = entry["kind"], len(entry.get("sources", []))
+        for text in names:
+            rows.append((fold(text), text, eid, kind, n, text != names[0]))
     return rows
 
 

@@ -1,0 +1,49 @@
+"""An index version written before the passage postings and the names were stored still answers the same."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import index.build
+from index.documents import to_document
+from index.params import parse_params
+from kb.knowledge import KnowledgeBase
+from kb.model import Entry
+
+NEWER_FIELDS = ("passage_stems", "names")
+QUERIES = ["sciatica", "jaw clicking", "massage for lower back pain", "sciatia massage help", "everett phone"]
+
+
+def _older_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
+    return {k: v for k, v in to_document(entry, regions).items() if k not in NEWER_FIELDS}
+
+
+@pytest.fixture()
+def older_and_newer(sample_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The samples index rebuilt from its own extractions with today's documents and with the older ones."""
+    out = []
+    for name, mapping in (("newer", to_document), ("older", _older_document)):
+        data = tmp_path / name
+        shutil.copytree(sample_data_dir, data, ignore=shutil.ignore_patterns("cache"))
+        monkeypatch.setattr(index.build, "to_document", mapping)
+        kb = KnowledgeBase(data)
+        with kb.data.lock():
+            index.build.build_version(kb.data, index.build.load_extractions(kb.data.current_path()), kb.vocab, [])
+        out.append(data)
+    return out[0], out[1]
+
+
+def test_older_versions_give_the_same_results_and_suggestions(older_and_newer: tuple[Path, Path]) -> None:
+    newer, older = (KnowledgeBase(p) for p in older_and_newer)
+    fields = [set(older.snapshot().searcher.stored_fields(0)), set(newer.snapshot().searcher.stored_fields(0))]
+    assert not fields[0] & set(NEWER_FIELDS) and set(NEWER_FIELDS) <= fields[1]  # the two really differ
+    for q in QUERIES:
+        params = parse_params({"q": q}, {})
+        assert json.dumps(older.search(params)) == json.dumps(newer.search(params)), q
+    for prefix in ("sc", "mass", "jaw"):
+        assert older.suggest(prefix) == newer.suggest(prefix)
