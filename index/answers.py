@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from index.entry_view import EntryView
 from index.query import ParsedQuery
 from index.reader import Snapshot
 from ingest.contacts import display_phone
@@ -48,8 +49,13 @@ def _listing(label: str, names: list[str]) -> str:
     return f" {label}: {', '.join(names[:MAX_LISTED])}{more}."
 
 
-def _clinic_answer(entry: dict[str, Any], topic: dict[str, Any] | None) -> dict[str, Any]:
+def _first_sources(view: EntryView, n: int) -> list[dict[str, Any]]:
+    return [view.source(i) for i in range(min(n, view.source_count))]
+
+
+def _clinic_answer(view: EntryView, topic: dict[str, Any] | None) -> dict[str, Any]:
     """A clinic's contacts; with a topic ("plantar fasciitis phone"), what this clinic's articles say of it."""
+    entry = view.head
     info = clinic_summary(entry)
     parts = [entry["name"]]
     if info["phone"]:
@@ -60,7 +66,7 @@ def _clinic_answer(entry: dict[str, Any], topic: dict[str, Any] | None) -> dict[
         parts.append("hours " + "; ".join(info["hours"]))
     text = " — ".join(parts) + "."
     quote = None
-    sources = entry.get("sources", [])[:3]
+    sources = _first_sources(view, 3)
     if topic is not None:
         own = [s for s in topic.get("sources", []) if s.get("clinic") == entry["name"]]
         # The clinic's article about the topic quotes it best.
@@ -78,8 +84,9 @@ def _clinic_answer(entry: dict[str, Any], topic: dict[str, Any] | None) -> dict[
     return answer
 
 
-def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) -> dict[str, Any]:
-    n = len(entry.get("sources", []))
+def _topic_answer(view: EntryView, top: dict[str, Any], snap: Snapshot) -> dict[str, Any]:
+    entry = view.head
+    n = view.source_count
     text = f"{entry['name']}: named in {n} article{'s' if n != 1 else ''}."
     if entry["kind"] == "condition":
         text += _listing("Techniques the articles name for it", _names(entry, "technique"))
@@ -90,14 +97,13 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
         text += _listing("Techniques the articles link it to", _names(entry, "technique"))
     # The clinics with the most articles on this topic, first; only those listed are read (a popular technique
     # is related to hundreds of clinics; the entry page lists them all).
-    articles = Counter(s.get("clinic") for s in entry.get("sources", []))
     related = {r["id"]: r["name"] for r in entry.get("related", []) if r["kind"] == "clinic"}
-    listed = sorted(related, key=lambda rid: -articles[related[rid]])[:MAX_LISTED]
-    clinics = [clinic_summary(c) for rid in listed if (c := snap.entry(rid)) is not None]
+    listed = sorted(related, key=lambda rid: -view.clinic_articles.get(related[rid], 0))[:MAX_LISTED]
+    clinics = [clinic_summary(c.head) for rid in listed if (c := snap.view(rid)) is not None]
     if clinics:
         text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
                                          for c in clinics) + "."
-    sources = top.get("sources") or entry.get("sources", [])[:5]
+    sources = top.get("sources") or _first_sources(view, 5)
     quote = sources[0] if sources else None
     return {"entry_id": entry["id"], "kind": entry["kind"], "text": text,
             "quote": {"sentence": quote["sentence"], "title": quote["title"], "path": quote["path"],
@@ -105,13 +111,12 @@ def _topic_answer(entry: dict[str, Any], top: dict[str, Any], snap: Snapshot) ->
             "clinics": clinics, "sources": sources}
 
 
-def _main_clinic(entry: dict[str, Any] | None) -> str | None:
+def _main_clinic(view: EntryView | None) -> str | None:
     """The id of the clinic whose articles discuss this entry most."""
-    if not entry:
+    if view is None:
         return None
-    articles = Counter(s.get("clinic") for s in entry.get("sources", []) if s.get("clinic"))
-    clinics = {r["name"]: r["id"] for r in entry.get("related", []) if r["kind"] == "clinic"}
-    ranked = [name for name, _ in articles.most_common() if name in clinics]
+    clinics = {r["name"]: r["id"] for r in view.head.get("related", []) if r["kind"] == "clinic"}
+    ranked = [name for name, _ in Counter(view.clinic_articles).most_common() if name in clinics]
     return clinics[ranked[0]] if ranked else None
 
 
@@ -121,11 +126,11 @@ def build_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snaps
     top = next((r for r in results[:3] if r["id"] in named and r["kind"] != "clinic"), None)
     if parsed.contact:
         # "plantar fasciitis phone": the clinic with most articles on the topic; "everett phone": the top clinic.
-        clinic_id = _main_clinic(snap.entry(top["id"])) if top else None
+        clinic_id = _main_clinic(snap.view(top["id"])) if top else None
         clinic_id = clinic_id or next((r["id"] for r in results[:5] if r["kind"] == "clinic"), None)
-        if clinic_id and (entry := snap.entry(clinic_id)):
-            return _clinic_answer(entry, top)
+        if clinic_id and (clinic := snap.view(clinic_id)):
+            return _clinic_answer(clinic, top)
     if top is None:
         return None
-    entry = snap.entry(top["id"])
-    return _topic_answer(entry, top, snap) if entry else None
+    view = snap.view(top["id"])
+    return _topic_answer(view, top, snap) if view else None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from index.entry_view import encode_view
 from index.passages import encode_postings
 from kb.model import Entry
 
@@ -65,7 +65,7 @@ def to_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
         "text_plain": f"{names} {evidence}",
         **{k: _facet(v) for k, v in facets.items() if k != "kind"},
         "n_sources": len(entry.sources),
-        "payload": json.dumps(entry.to_dict(), ensure_ascii=False),
+        "view": encode_view(entry.to_dict()),
         "passage_stems": encode_postings([p.sentence for p in entry.passages]),
         "names": "\n".join(dict.fromkeys([entry.name, *entry.aliases])),
     }

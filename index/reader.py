@@ -22,6 +22,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from index.entry_view import EntryView
 from index.lru import LRU, Weight
 from index.passages import PassagePostings
 from index.schema import FACETS
@@ -33,8 +34,8 @@ log = logging.getLogger("kb.index")
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
 CACHE_SIZE = 2048  # results and per-version tables kept per snapshot …
 CACHE_BYTES = 96 * 1024 * 1024  # … and about how much memory they may take
-DECODED_ENTRIES = 256  # decoded entries kept per snapshot …
-DECODED_BYTES = 48 * 1024 * 1024  # … and the size of their stored JSON (in memory a few times more)
+DECODED_ENTRIES = 1024  # stored entries kept per snapshot (as read: text and arrays, not decoded) …
+DECODED_BYTES = 256 * 1024 * 1024  # … and their size
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 
@@ -68,23 +69,34 @@ class Snapshot:
         return self.entry_at(docnum) if docnum is not None else None
 
     def entry_at(self, docnum: int) -> dict[str, Any]:
-        """The stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
-        return dict(self._stored(docnum)[0])
+        """The whole stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
+        view = self.view_at(docnum)
+        return dict(self.cached(("entry", docnum), view.entry, 4 * view.weight))
+
+    def view(self, entry_id: str) -> EntryView | None:
+        """The stored entry with this id, to read in parts (see index/entry_view.py), or None."""
+        docnum = self.ids.get(entry_id)
+        return self.view_at(docnum) if docnum is not None else None
+
+    def view_at(self, docnum: int) -> EntryView:
+        """The stored entry of a document number, to read in parts."""
+        return self._stored(docnum)[0]
 
     def postings_at(self, docnum: int) -> PassagePostings:
         """Which of the entry's passages hold which stems (read once per entry and version)."""
         def compute() -> PassagePostings:
-            entry, encoded = self._stored(docnum)
-            return PassagePostings(encoded, entry.get("passages", []))
+            view, encoded = self._stored(docnum)
+            return PassagePostings(encoded, view.entry()["passages"] if encoded is None else [])
         return self.cached(("passage-postings", docnum), compute)
 
-    def _stored(self, docnum: int) -> tuple[dict[str, Any], str | None]:
-        # Entries are decoded again and again (results, answer cards, each related clinic); payloads of popular
-        # entries run to megabytes, so keep the last few decoded, weighed by the size of what was read.
+    def _stored(self, docnum: int) -> tuple[EntryView, str | None]:
+        # Read once per entry and kept while used: results, answer cards and entry pages read the same entries
+        # again and again.
         if docnum not in self.decoded:
             stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-            payload, stems = stored["payload"], stored.get("passage_stems")
-            self.decoded.put(docnum, (json.loads(payload), stems), weight=len(payload) + len(stems or ""))
+            view = EntryView(stored["view"]) if "view" in stored else EntryView.of_entry(json.loads(stored["payload"]))
+            stems = stored.get("passage_stems")
+            self.decoded.put(docnum, (view, stems), weight=view.weight + len(stems or ""))
         return self.decoded.get(docnum)
 
     def cached(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:

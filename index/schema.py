@@ -32,6 +32,7 @@ def build_schema() -> Schema:
         body_region=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         clinic=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         n_sources=NUMERIC(stored=True, sortable=True),
+        view=STORED(),  # the entry (index/entry_view.py); versions written before it have `payload`, its JSON
         payload=STORED(),
         passage_stems=STORED(),
         names=STORED(),  # the name and aliases, one per line: suggestions read these, not the payload

@@ -15,6 +15,7 @@ from whoosh import query as Q
 
 from index.analysis import analyse, plain_analyzer, snowball_stem, stemming_analyzer
 from index.answers import build_answer
+from index.entry_view import NO_SOURCE, EntryView
 from index.notices import emergency_notice, no_results_notice
 from index.params import ParamError, SearchParams
 from index.passages import PassagePostings
@@ -99,35 +100,28 @@ def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
     return scores
 
 
-def ranked_sources(entry: dict[str, Any], stems: Stems, postings: PassagePostings | None = None,
-                   limit: int | None = None) -> list[dict[str, Any]]:
-    """The entry's sources (the first `limit`), each quoting its article's best sentence for the query, best
-    first; sources with no query word keep their own sentence and order."""
-    best: dict[str, tuple[int, str, str]] = {}
-    passages = entry.get("passages", [])
-    postings = postings if postings is not None else PassagePostings(None, passages)
+def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int) -> list[dict[str, Any]]:
+    """The entry's first `limit` sources, each quoting its article's best sentence for the query, best first;
+    sources with no query word keep their own sentence and order. Only the sources and passages shown are read."""
+    best: dict[int, tuple[int, int]] = {}  # source number to (score, passage number)
     for i, base in sorted(passage_scores(postings, stems).items()):
-        p = passages[i]
-        score = base + _CONTEXT_BONUS.get(p.get("context", "prose"), 0)
-        if p["article_id"] not in best or score > best[p["article_id"]][0]:
-            best[p["article_id"]] = (score, p["section"], p["sentence"])
-    sources = entry.get("sources", [])
-    limit = len(sources) if limit is None else limit
+        source = view.passage_source[i]
+        if source == NO_SOURCE:
+            continue
+        score = base + _CONTEXT_BONUS.get(view.context(i), 0)
+        if source not in best or score > best[source][0]:
+            best[source] = (score, i)
     # Every scored passage holds a query word (score >= 3), so the scored sources lead, best first (ties in
-    # source order), and the others follow in source order: only the first `limit` are copied.
-    scored = sorted((i for i, s in enumerate(sources) if s["article_id"] in best),
-                    key=lambda i: -best[sources[i]["article_id"]][0])[:limit]
-    if len(scored) < limit:
-        chosen = set(scored)
-        scored += islice((i for i in range(len(sources)) if i not in chosen), limit - len(scored))
+    # source order), and the others follow in source order.
+    order = sorted(best, key=lambda n: (-best[n][0], n))[:limit]
+    if len(order) < limit:
+        order += islice((n for n in range(view.source_count) if n not in best), limit - len(order))
     out = []
-    for i in scored:
-        src = sources[i]
-        if src["article_id"] in best:
-            _score, section, sentence = best[src["article_id"]]
-            src = {**src, "section": section, "sentence": sentence}
-        else:
-            src = dict(src)
+    for n in order:
+        src = view.source(n)
+        if n in best:
+            p = view.passage(best[n][1])
+            src.update(section=p["section"], sentence=p["sentence"])
         out.append(src)
     return out
 
@@ -305,8 +299,9 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
 
 
 def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
-    entry = snap.entry_at(docnum)
-    sources = ranked_sources(entry, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
+    view = snap.view_at(docnum)
+    entry = view.head
+    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     return {
         "id": entry["id"],
@@ -318,6 +313,6 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
         "url": f"/entries/{entry['id']}",
         "facets": {f: list(v) for f, v in snap.facets[docnum].items() if f != "kind"},
         "sources": sources,
-        "source_count": len(entry.get("sources", [])),
+        "source_count": view.source_count,
         "contact": entry.get("contact"),
     }

@@ -19,9 +19,9 @@ def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int, bool]]:
         if "names" in stored:  # stored fields, not the decoded entry: payloads of popular entries are megabytes
             names, kind, n = stored["names"].split("\n"), stored["kind"], int(stored.get("n_sources") or 0)
         else:  # an index written before names were stored
-            entry = snap.entry_at(docnum)
-            names = list(dict.fromkeys([entry["name"], *entry.get("aliases", [])]))
-            kind, n = entry["kind"], len(entry.get("sources", []))
+            view = snap.view_at(docnum)
+            names = list(dict.fromkeys([view.head["name"], *view.head.get("aliases", [])]))
+            kind, n = view.head["kind"], view.source_count
         for text in names:
             rows.append((fold(text), text, eid, kind, n, text != names[0]))
     return rows

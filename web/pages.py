@@ -170,7 +170,7 @@ def entry(entry_id: str) -> str:
     data = kb.entry(entry_id)
     snap = kb.snapshot()
     clinic_ids = dict.fromkeys(r["id"] for r in data.get("related", []) if r["kind"] == "clinic")
-    clinics = [clinic_summary(c) for c in (snap.entry(cid) for cid in clinic_ids) if c]
+    clinics = [clinic_summary(c.head) for c in (snap.view(cid) for cid in clinic_ids) if c]
     return render_template("entry.html", entry=data, related=related_groups(data), clinics=clinics,
                            kind_labels=KIND_LABELS, related_shown=RELATED_SHOWN)
 
