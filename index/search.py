@@ -185,11 +185,33 @@ def _by_support(snap: Snapshot) -> list[int]:
     return list(snap.cached(("by-support",), compute))
 
 
-def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
-    """Every document one group's query matches, with its score (per version: words and names recur across
-    queries, and the index has one document per entry, so this is small)."""
+def _leaves(query: Q.Query) -> list[Q.Query]:
+    """The terms and phrases an Or of Ors is made of, each once (as Whoosh normalises an Or: nested ones merged,
+    their boosts multiplied, duplicates dropped)."""
+    if isinstance(query, Q.Or):
+        boost = float(getattr(query, "boost", 1.0))
+        leaves = (leaf.with_boost(getattr(leaf, "boost", 1.0) * boost) for sub in query.subqueries
+                  for leaf in _leaves(sub))
+        return list(dict.fromkeys(leaves))
+    return [] if query is Q.NullQuery else [query]
+
+
+def leaf_scores(snap: Snapshot, leaf: Q.Query) -> dict[int, float]:
+    """Every document one term or phrase query matches, with its score (per version: a word or a name recurs in
+    query after query, and the index has one document per entry, so this is small)."""
     def compute() -> dict[int, float]:
-        return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(query, limit=None)}
+        return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(leaf, limit=None)}
+    return snap.cached(("leaf-scores", leaf), compute, lambda scores: 100 * len(scores) + 256)
+
+
+def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
+    """Every document one group's query matches, with its score: the sum of the scores of the terms and phrases
+    that match it, as Whoosh scores an Or."""
+    def compute() -> dict[int, float]:
+        total: Counter[int] = Counter()
+        for leaf in _leaves(query):
+            total.update(leaf_scores(snap, leaf))
+        return dict(total)
     return snap.cached(("group-scores", query), compute, lambda scores: 100 * len(scores) + 256)
 
 
