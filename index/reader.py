@@ -26,7 +26,7 @@ from index.entry_view import EntryView
 from index.lru import LRU, Weight
 from index.passages import PassagePostings
 from index.schema import FACETS
-from index.shared_cache import SharedCache
+from index.shared_cache import SharedCache, cache_file, remove_stale
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 
 log = logging.getLogger("kb.index")
@@ -161,9 +161,9 @@ class IndexHandle:
     Every `check_interval` seconds a request looks at CURRENT (a tiny read) and at the live folder's file sizes (a
     stat each); a new version is opened in the request that notices it, the old snapshot is retired, not closed."""
 
-    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL, shared_cache: bool = False):
+    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL, shared_cache: Path | None = None):
         self.data = data
-        self.shared_cache = shared_cache
+        self.shared_cache = shared_cache  # the folder of the result caches shared with the server's other workers
         self.check_interval = check_interval
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -197,8 +197,9 @@ class IndexHandle:
             fresh = open_snapshot(self.data)
         except StoreError as exc:
             return self._keep_or_raise(current, exc)
-        if self.shared_cache and fresh.path is not None:
-            fresh.shared = SharedCache(self.data.cache_path(fresh.path.name))
+        if self.shared_cache is not None and fresh.path is not None:
+            remove_stale(self.shared_cache, self.data.list_versions())
+            fresh.shared = SharedCache(cache_file(self.shared_cache, fresh.path.name))
         self._retire(fresh)
         return fresh
 

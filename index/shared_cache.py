@@ -1,10 +1,11 @@
-"""Search results shared by the processes serving one index version: a small SQLite file per version.
+"""Search results shared by the processes of one server: a small SQLite file per index version.
 
 Each gunicorn worker keeps its own in-memory cache, so without this every worker pays for every distinct query
-once. The file lives in DATA_DIR/cache/ and is named for the version (results never outlive their version: the
-store deletes the file with it). Keys are hashes, not query text; the values are search results, so the file holds
-recent queries' results, never who asked them. Any failure (a read-only data directory, a locked or damaged
-file) turns the shared cache off for the process with one warning: it is an optimisation, never a dependency.
+once. `kb serve` makes a private folder for the files in memory (/dev/shm where there is one) and deletes it when it
+stops; a worker that opens a new version deletes the files of versions the data directory no longer has. Keys are
+hashes, not query text; the values are search results (which quote the query), never who asked. Any failure (a
+full or damaged file, a lock held too long) turns the shared cache off for the process with one warning: it is an
+optimisation, never a dependency.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 log = logging.getLogger("kb.index")
@@ -21,6 +23,26 @@ log = logging.getLogger("kb.index")
 MAX_BYTES = 256 * 1024 * 1024  # per version; the oldest results go first past this
 TRIM_EVERY = 200  # writes between size checks
 BUSY_MS = 200  # a writer waits this long for another process's write, then the value is simply not shared
+
+
+def make_folder() -> Path:
+    """A new private folder for a server's shared caches: in memory (/dev/shm) where the system has one."""
+    shm = Path("/dev/shm")
+    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="kb-serve-cache-", dir=where))  # mode 0700
+
+
+def cache_file(folder: Path, version: str) -> Path:
+    """The shared cache of one index version in a server's folder."""
+    return folder / f"{version}.sqlite"
+
+
+def remove_stale(folder: Path, versions: Iterable[str]) -> None:
+    """Delete the caches (with their -wal and -shm files) of versions not in `versions`."""
+    keep = set(versions)
+    for path in folder.glob("*.sqlite*"):
+        if path.name.split(".sqlite")[0] not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _digest(key: str) -> bytes:

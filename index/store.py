@@ -7,7 +7,6 @@ Layout::
                                   lists every file with its size and CRC-32, so damage is detected on open)
     DATA_DIR/versions/.build-*    a build in progress (deleted on failure, or by the next ingest after a crash)
     DATA_DIR/versions/.trash-*    a version being deleted (renamed first, so a half-deleted folder never looks whole)
-    DATA_DIR/cache/<version>.sqlite  search results shared by the processes serving that version (index/shared_cache.py)
     DATA_DIR/ingest.lock          held (flock) by the one running ingest or rollback; the OS frees it if that dies
 
 A version folder is never changed after it is published. When CURRENT stops naming a version, the folder's mtime is
@@ -126,11 +125,6 @@ class DataDir:
         self.root = Path(root)
         self.versions = self.root / "versions"
         self.pointer = self.root / "CURRENT"
-        self.caches = self.root / "cache"
-
-    def cache_path(self, version: str) -> Path:
-        """The shared result cache of one version."""
-        return self.caches / f"{version}.sqlite"
 
     def current(self) -> str | None:
         """The live version's name, or None when nothing was ever published; StoreError if CURRENT is damaged."""
@@ -284,10 +278,6 @@ class DataDir:
             removed.append(name)
         for stray in self.root.glob(".CURRENT.*.tmp"):
             stray.unlink(missing_ok=True)
-        kept = set(self.list_versions())
-        for cache in self.caches.glob("*.sqlite*") if self.caches.is_dir() else []:
-            if cache.name.split(".sqlite")[0] not in kept:  # with its -wal and -shm files
-                cache.unlink(missing_ok=True)
         return removed
 
 

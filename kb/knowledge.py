@@ -38,7 +38,7 @@ class KnowledgeBase:
     """One data directory with its vocabulary; cheap to create, holds one open index per process."""
 
     def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None,
-                 shared_cache: bool = False):
+                 shared_cache: Path | None = None):
         self.data = DataDir(data_dir)
         self.vocab = vocab or Vocabulary.load()
         self.cues = cues or load_cues()

@@ -20,14 +20,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(DATA_DIR=str(resolve_data_dir()), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base",
-                      SHARED_CACHE=True)
+                      SHARED_CACHE_DIR=None)
     app.config.from_prefixed_env("KB")
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.add_template_filter(display_phone, "phone")
-    # The processes serving one data directory share search results (DATA_DIR/cache/, see index/shared_cache.py).
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), shared_cache=bool(app.config["SHARED_CACHE"]))
+    # `kb serve`'s workers share search results through files in a folder of the server's (index/shared_cache.py).
+    shared = app.config["SHARED_CACHE_DIR"]
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), shared_cache=Path(shared) if shared else None)
 
     from web import api, errors, headers, pages
 
