@@ -190,6 +190,11 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
     for t in TYPES:
         say(f"search: kb, {t}")
         kb_stats[t] = runner.cold(sets[t], args.budget)
+    uncached: dict[str, Any] = {}
+    for t in SEARCH_TYPES:
+        say(f"search: kb, {t}, nothing cached")
+        uncached[t] = runner.uncached(sets[t], args.budget)
+    search["entries"]["kb_uncached"] = uncached
     say("search: kb, replayed Zipf log")
     kb_stats["replay"] = runner.replay(log, args.budget * 2)
     search["entries"]["kb"] = kb_stats
