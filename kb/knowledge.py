@@ -109,12 +109,20 @@ class KnowledgeBase:
                 "discovered": len(m.get("discovered", [])), "skipped": len(m.get("skipped", [])),
                 "index_bytes": size, "versions": self.data.list_versions()}
 
+    def public_reason(self, exc: StoreError) -> str:
+        """The reason, without where the data directory is on disk (HTTP clients get it; operators know where)."""
+        text = str(exc)
+        roots = {self.data.root.resolve(), self.data.root.absolute()}  # a relative path says nothing of where
+        for root in sorted(map(str, roots), key=len, reverse=True):
+            text = text.replace(root, "DATA_DIR")
+        return text
+
     def health(self) -> tuple[int, dict[str, Any]]:
         """(HTTP status, body) for /healthz: ok, or 503 in the contract's error shape with the reason."""
         try:
             snap = self.snapshot()
         except StoreError as exc:
-            reason = str(exc)
+            reason = self.public_reason(exc)
             return 503, {"ok": False, "status": 503, "error": "the knowledge base is not available",
                          "errors": [reason], "reason": reason, "entries": 0, "index_version": None}
         return 200, {"status": "ok", "entries": len(snap.ids), "index_version": snap.version}

@@ -403,10 +403,12 @@ def test_a_damaged_index_is_503_with_a_reason_and_exit_1_with_one_line(copy_of_b
     assert body["ok"] is False and body["status"] == 503 and body["index_version"] is None
     assert body["errors"] == [body["reason"]] and body["reason"]
     assert "Traceback" not in body["reason"]
+    assert str(copy_of_base.resolve()) not in health.get_data(as_text=True)  # where the data lives is not public
     for url in ("/api/search?q=jaw", "/api/suggest?q=ja", "/api/entries/condition-tmj"):
         response = client.get(url)
         assert response.status_code == 503, url
         assert set(response.get_json()) == {"ok", "status", "error", "errors"}
+        assert str(copy_of_base.resolve()) not in response.get_data(as_text=True)
     assert client.get("/search?q=jaw").status_code == 503
 
     result = CliRunner().invoke(main, ["search", "jaw", "--data-dir", str(copy_of_base)])

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from index.params import ParamError
 from index.store import StoreError
+from web import knowledge_base
 
 log = logging.getLogger("kb.web")
 
@@ -49,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def store_error(exc: StoreError):
-        return error_response(503, "the knowledge base is not available", [str(exc)])
+        return error_response(503, "the knowledge base is not available", [knowledge_base().public_reason(exc)])
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
