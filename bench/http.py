@@ -7,14 +7,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from kb.local_server import free_port, wait_for
 
 LUA = Path(__file__).with_name("rotate.lua")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -25,32 +25,12 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def kb_command() -> list[str]:
     """`kb` from this interpreter's environment (the virtualenv the bench runs in)."""
     exe = Path(sys.executable).with_name("kb")
     if exe.exists():
         return [str(exe)]
     return [sys.executable, "-c", "from kb.cli import main; main()"]
-
-
-def wait_healthy(base: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError as exc:
-            last = exc
-        time.sleep(0.2)
-    raise RuntimeError(f"kb serve did not become healthy in {timeout:.0f} s: {last}")
 
 
 @contextlib.contextmanager
@@ -63,7 +43,7 @@ def kb_server(data_dir: Path, workers: int, log: Path, port: int | None = None) 
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(base, 60)
+        wait_for(base + "/healthz", 60)
         yield base, proc.pid
     finally:
         with contextlib.suppress(ProcessLookupError):

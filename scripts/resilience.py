@@ -21,7 +21,6 @@ import random
 import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,22 +30,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from kb.local_server import free_port, kb_executable
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PAUSE_ENV = "KB_TEST_INGEST_PAUSE"
 QUERIES = ["sciatica", "jaw clicking", "deep tissue massage", "plantar fasciitis", "headache", "everett phone",
            "how many sessions", "better sleep", "neck pain", "sciatia massage help", "knee", "frozen shoulder"]
-
-
-def kb_command() -> str:
-    """The `kb` next to this Python (a virtualenv), else the one on PATH."""
-    return shutil.which("kb", path=os.path.dirname(sys.executable)) or shutil.which("kb") or "kb"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 class Load:
@@ -177,7 +167,7 @@ def killed_ingest(kb: str, corpus: Path, data: Path, stage: str, timeout: float)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    kb = kb_command()
+    kb = kb_executable()
     corpus = Path(args.corpus).resolve()
     workdir = Path(tempfile.mkdtemp(prefix="kb-resilience-"))
     data = workdir / "kb-data"

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.knowledge import KnowledgeBase
+from kb.local_server import free_port, kb_executable, wait_for
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,35 +57,13 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(url: str, timeout: float = 20.0) -> None:
-    """Poll `url` until it answers 200, or fail."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not come up in {timeout:.0f}s")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="session")
 def live_server(sample_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`kb serve` (gunicorn, 2 workers) on a free loopback port over a copy of the samples KB; yields its base URL."""
     data = tmp_path_factory.mktemp("kb-live") / "kb-data"
     shutil.copytree(sample_data_dir, data)
     port = free_port()
-    kb = shutil.which("kb", path=os.path.dirname(sys.executable)) or "kb"
+    kb = kb_executable()
     log = open(data.parent / "serve.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([kb, "serve", "--data-dir", str(data), "--port", str(port), "--workers", "2"],
                             stdout=log, stderr=subprocess.STDOUT)

@@ -7,21 +7,19 @@ client's address is told apart from the server's own, and carry query text that 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port, wait_for
 from flask import Flask
 from gunicorn.config import Config
 
+from kb.local_server import free_port, kb_executable, wait_for
 from web import create_app
 from web.serve import ACCESS_LOG_FORMAT, PrivateLogger, redact
 
@@ -52,7 +50,7 @@ def served_log(sample_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     data = tmp_path_factory.mktemp("privacy") / "kb-data"
     shutil.copytree(sample_data_dir, data)
     port = free_port()
-    kb = shutil.which("kb", path=os.path.dirname(sys.executable)) or "kb"
+    kb = kb_executable()
     log_path = data.parent / "serve.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([kb, "serve", "--data-dir", str(data), "--port", str(port), "--workers", "2"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -13,12 +12,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import free_port, wait_for
 
 from index.params import parse_params
 from index.shared_cache import SharedCache, cache_file
 from index.store import DataDir
 from kb.knowledge import KnowledgeBase
+from kb.local_server import free_port, kb_executable, wait_for
 from web import create_app
 
 
@@ -128,7 +127,7 @@ def test_kb_serve_shares_results_between_its_workers_and_removes_the_folder_when
     where = shm if shm.is_dir() else Path(tempfile.gettempdir())
     before = set(where.glob("kb-serve-cache-*"))
     port = free_port()
-    kb = shutil.which("kb", path=os.path.dirname(sys.executable)) or "kb"
+    kb = kb_executable()
     proc = subprocess.Popen([kb, "serve", "--data-dir", str(copy_of_samples), "--port", str(port), "--workers", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

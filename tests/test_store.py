@@ -10,7 +10,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,13 +26,14 @@ from ingest.files import ingest_files
 from kb.cli import main
 from kb.cues import Cues, load_cues
 from kb.knowledge import KnowledgeBase
+from kb.local_server import kb_executable
 from kb.model import Extraction
 from kb.vocabulary import Vocabulary
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["harbourview-tmj-jaw-pain.html", "cedar-ridge-plantar-fasciitis.md", "harbourview-scoliosis.txt"]
-KB = shutil.which("kb", path=os.path.dirname(sys.executable)) or "kb"
+KB = kb_executable()
 
 
 @pytest.fixture(scope="module")
