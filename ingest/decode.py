@@ -44,6 +44,9 @@ def declared_charset(data: bytes) -> str | None:
     return info.name
 
 
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     """True for bytes with NULs or many control characters and no UTF-16/32 BOM."""
     head = data[:8192]
@@ -51,7 +54,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C, not byte by byte
     return controls > len(head) * 0.05
 
 
@@ -87,10 +90,14 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
+_WHITE_SPACE = re.compile(r"\s+")  # _SPACES are all white space too
+
+
 def clean_text(text: str) -> str:
     """One line of text: invisible characters removed, every run of white space one space."""
-    text = _INVISIBLE.sub("", text)
-    return re.sub(r"\s+", " ", _SPACES.sub(" ", text)).strip()
+    if not text.isascii():  # the invisible characters are not ASCII: most texts need no search for them
+        text = _INVISIBLE.sub("", text)
+    return _WHITE_SPACE.sub(" ", text).strip()
 
 
 def normalise_newlines(text: str) -> str:

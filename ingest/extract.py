@@ -49,8 +49,10 @@ def loose_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term 
     keys = phrase_key(text)
     present = set(keys)
     best: tuple[int, Term] | None = None
-    for want, term in phrases:
-        if len(want) < 2 or not present.issuperset(want):
+    by_first = _by_first_word(phrases)
+    # Only phrases whose first word is in the item can have all their words there: those, in the list's order.
+    for _, want, term in sorted(c for w in present for c in by_first.get(w, ())):
+        if not present.issuperset(want):
             continue
         pos, gaps = -1, 0
         for w in want:
@@ -67,6 +69,24 @@ def loose_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term 
     return best[1] if best else None
 
 
+_FIRST_WORDS: dict[int, tuple[list, dict[str, list[tuple[int, tuple[str, ...], Term]]], int]] = {}
+
+
+def _by_first_word(phrases: list[tuple[tuple[str, ...], Term]]) -> dict[str, list[tuple[int, tuple[str, ...], Term]]]:
+    """The phrases of two or more words by first word, each with its place in the list; kept per list (the
+    vocabulary's lists are made once), where reading every phrase for each list item cost a millisecond."""
+    kept = _FIRST_WORDS.get(id(phrases))
+    if kept is None or kept[0] is not phrases or kept[2] != len(phrases):
+        index: dict[str, list[tuple[int, tuple[str, ...], Term]]] = {}
+        for i, (want, term) in enumerate(phrases):
+            if len(want) >= 2:
+                index.setdefault(want[0], []).append((i, want, term))
+        if len(_FIRST_WORDS) >= 16:  # lists made for one call must not pile up
+            _FIRST_WORDS.clear()
+        kept = _FIRST_WORDS[id(phrases)] = (phrases, index, len(phrases))
+    return kept[1]
+
+
 class _Extractor:
     def __init__(self, article: Article, vocab: Vocabulary, cues: Cues):
         self.article, self.vocab, self.cues = article, vocab, cues
@@ -75,6 +95,7 @@ class _Extractor:
         self.relations: list[tuple[str, str, str]] = []
         self.treat = cues.pattern("treatment_verbs")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
+        self._contexts: dict[str, frozenset[str]] = {}
 
     def find(self, text: str, contexts: frozenset[str] = frozenset()) -> list[Match]:
         """The matcher's finds, memoised per article (evidence look-ups read the same sentences again)."""
@@ -82,6 +103,12 @@ class _Extractor:
         if key not in self._found:
             self._found[key] = self.vocab.matcher.find(text, contexts)
         return list(self._found[key])
+
+    def contexts(self, text: str) -> frozenset[str]:
+        """`contexts_of` a heading or lead-in, memoised per article (a list's lead-in is read for each item)."""
+        if text not in self._contexts:
+            self._contexts[text] = contexts_of(text, self.cues)
+        return self._contexts[text]
 
     def add(self, matches: list[Match], section: str, sentence: str, context: Context) -> list[Term]:
         terms = []
@@ -101,7 +128,7 @@ class _Extractor:
                 parents.pop()
             inherited = frozenset().union(*(c for _, c in parents))
             self._section(section, primary, find, inherited)
-            parents.append((section.level, contexts_of(section.heading, self.cues)))
+            parents.append((section.level, self.contexts(section.heading)))
         self._attach_unnamed(title_terms)
         return Extraction(
             article_id=art.article_id, path=art.path, title=art.title, url=art.url,
@@ -130,7 +157,7 @@ class _Extractor:
 
     def _section(self, section: Section, primary: list[Term], find, inherited: frozenset[str]) -> None:
         heading = section.heading
-        contexts = contexts_of(heading, self.cues)
+        contexts = self.contexts(heading)
         heading_terms = []
         if heading != self.article.title:
             heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
@@ -148,7 +175,7 @@ class _Extractor:
         for block in section.blocks:
             if block.kind == "item":
                 # Nearest first: the item's own heading, the sentence leading into the list, the headings above.
-                nearness = [contexts, contexts_of(lead_in, self.cues), inherited]
+                nearness = [contexts, self.contexts(lead_in), inherited]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:

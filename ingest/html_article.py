@@ -28,13 +28,19 @@ from kb.model import Article, Block, Fact, Section, article_id
 _PHP = re.compile(r"<\?(?:php|=).*?(?:\?>|$)", re.DOTALL | re.IGNORECASE)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
-_DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input", "select",
+_DROP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "input", "select",
               "textarea", "nav", "aside", "figcaption", "img", "picture", "video", "audio", "canvas", "object",
-              "embed", "link", "meta", "dialog"]
+              "embed", "link", "meta", "dialog"}
 _TEXT_BLOCKS = {"p", "blockquote", "dd", "dt", "td", "th", "pre", "caption"}
 _INLINE = {"a", "span", "strong", "b", "em", "i", "u", "small", "sup", "sub", "abbr", "mark", "font", "label",
            "time", "code", "q", "cite", "br", "wbr", "s", "del", "ins", "big", "tt", "var", "dfn", "kbd", "data"}
 _FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog"}
+_CODE_TAGS = {"script", "style", "noscript", "template"}
+_ARTICLE_TAGS = {"h1", "article", "main"}
+_BLOCKS_IN_INLINE = {"p", "ul", "ol", "div", *_HEADINGS}
+_NESTED_IN_TEXT = {"ul", "ol", "li", *_HEADINGS}
+_LISTS = {"ul", "ol"}
+_WORD_BREAKS = re.compile(r"[-_\s]+")
 _CONTENT_HINTS = re.compile(r"(?:^|[-_ ])(entry-content|post-content|article-body|article-content|post-body|"
                             r"page-content|content-area|main-content|blog-post|post|entry|content|article)(?:$|[-_ ])")
 
@@ -48,8 +54,30 @@ def _furniture_words() -> tuple[frozenset[str], frozenset[str]]:
 def link_density(tag: Tag) -> float:
     """Share of a block's text that sits in links: near 1 for menus, low for prose and price tables."""
     text = len(tag.get_text(" ", strip=True))
-    links = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
+    links = sum(len(a.get_text(" ", strip=True)) for a in _tags_under(tag) if a.name == "a")
     return links / text if text else 1.0
+
+
+# BeautifulSoup's find and find_all build a filter per call and run it over every element; ingest asks the same
+# tree dozens of simple questions (a tag's name, one attribute), which plain loops answer several times faster.
+def _tags_under(node: Tag) -> list[Tag]:
+    """Every element below `node` in document order: `node.find_all(True)`."""
+    return [d for d in node.descendants if isinstance(d, Tag)]
+
+
+def _contains(tag: Tag, names: set[str]) -> bool:
+    """Whether an element named in `names` stands anywhere below `tag`: `tag.find(names) is not None`."""
+    return any(isinstance(d, Tag) and d.name in names for d in tag.descendants)
+
+
+def _first_named(tags: list[Tag], name: str) -> Tag | None:
+    return next((t for t in tags if t.name == name), None)
+
+
+def _decomposed(tag: Tag) -> bool:
+    # Not Tag.decomposed: on a live tag, BeautifulSoup looks the missing attribute up as a child tag named
+    # "_decomposed", searching the whole subtree.
+    return bool(tag.__dict__.get("_decomposed"))
 
 
 def soup_of(markup: str) -> BeautifulSoup:
@@ -63,21 +91,30 @@ def soup_of(markup: str) -> BeautifulSoup:
 def parse_html(text: str, path: str) -> Article:
     """Parse an HTML page into an Article (pure: text in, article out)."""
     soup = soup_of(_PHP.sub(" ", text))
-    jsonld = contacts.jsonld_objects(soup)  # read once: metadata and contact facts both come from it
-    meta = _metadata(soup, jsonld)
-    facts = contacts.facts_from_jsonld(jsonld) + contacts.facts_from_markup(soup)
+    # The page's elements and comments as parsed, listed once: metadata, JSON-LD and markup facts all read them.
+    tags: list[Tag] = []
+    comments: list[Comment] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            tags.append(node)
+        elif isinstance(node, Comment) and node:  # find_all(string=…) passes over empty strings
+            comments.append(node)
+    jsonld = contacts.jsonld_objects(tags)  # read once: metadata and contact facts both come from it
+    meta = _metadata(tags, jsonld)
+    facts = contacts.facts_from_jsonld(jsonld) + contacts.facts_from_markup(tags)
     if site := meta.get("site"):
         facts.append(Fact("name", site, "meta"))
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    for comment in comments:
         comment.extract()
-    for tag in soup.find_all(["script", "style", "noscript", "template"]):
-        tag.decompose()
+    for tag in tags:
+        if tag.name in _CODE_TAGS and not _decomposed(tag):  # one inside another went with it
+            tag.decompose()
     body = soup.body or soup
     # Footers, headers and call-to-action boxes are furniture for the content, but their visible text holds
     # the clinic's contact facts: read those from the whole page before the furniture goes.
     facts += page_facts(body.get_text("\n"))
-    if soup.title:
-        facts += [Fact("name", n, "title") for n in contacts.names_in_title(clean_text(soup.title.get_text()))]
+    if title_tag := next((t for t in tags if t.name == "title" and not _decomposed(t)), None):
+        facts += [Fact("name", n, "title") for n in contacts.names_in_title(clean_text(title_tag.get_text()))]
     _strip_furniture(body)
     root = _main_root(body)
     sections = drop_furniture_sections(sections_from_element(root, meta.get("title") or ""))
@@ -86,6 +123,9 @@ def parse_html(text: str, path: str) -> Article:
         sections[0].heading = title
     main_text = "\n".join(b.text for s in sections for b in s.blocks)
     facts += contacts.facts_from_text(main_text, "main")
+    # Parents and children point at each other, so a dropped tree waits for the cycle collector, and over a batch
+    # of pages its passes cost more than taking each tree apart here (which frees it at once).
+    soup.decompose()
     url = meta.get("url")
     return Article(
         article_id=article_id(path, url),
@@ -111,10 +151,10 @@ def page_facts(text: str) -> list[Fact]:
     return facts
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
-    """Every <meta property|name=… content=…> of the page, by lower-cased key (first one wins)."""
+def _meta_tags(tags: list[Tag]) -> dict[str, str]:
+    """Every <meta property|name=… content=…> among a page's tags, by lower-cased key (first one wins)."""
     out: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in (t for t in tags if t.name == "meta"):
         key = str(tag.get("property") or tag.get("name") or "").lower()
         if key and tag.get("content") and key not in out:
             out[key] = clean_text(str(tag["content"]))
@@ -125,10 +165,15 @@ def _meta(metas: dict[str, str], *keys: str) -> str | None:
     return next((metas[k] for k in keys if metas.get(k)), None)
 
 
-def _metadata(soup: BeautifulSoup, jsonld: list[dict[str, Any]]) -> dict[str, str | None]:
-    metas = _meta_tags(soup)
-    canonical = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
-    url = str(canonical["href"]).strip() if isinstance(canonical, Tag) and canonical.get("href") else None
+def _canonical(tag: Tag) -> bool:
+    rel = tag.get("rel")  # a list of words, each tested as find_all(rel=<function>) would
+    return tag.name == "link" and any(v and "canonical" in v for v in (rel if isinstance(rel, list) else [rel]))
+
+
+def _metadata(tags: list[Tag], jsonld: list[dict[str, Any]]) -> dict[str, str | None]:
+    metas = _meta_tags(tags)
+    canonical = next((t for t in tags if _canonical(t)), None)
+    url = str(canonical["href"]).strip() if canonical is not None and canonical.get("href") else None
     url = url or _meta(metas, "og:url")
     if url and not url.startswith(("http://", "https://")):
         url = None  # a relative canonical link says nothing about where the page lives
@@ -136,15 +181,17 @@ def _metadata(soup: BeautifulSoup, jsonld: list[dict[str, Any]]) -> dict[str, st
     updated = _meta(metas, "article:modified_time", "og:updated_time", "last-modified") or _first(
         jsonld, "dateModified"
     )
-    if not published and isinstance(t := soup.find("time", datetime=True), Tag):
-        published = str(t["datetime"])
-    h1 = soup.find("h1")
-    title = clean_text(h1.get_text(" ")) if isinstance(h1, Tag) else ""
+    dated = next((t for t in tags if t.name == "time" and t.get("datetime") is not None), None)
+    if not published and dated is not None:
+        published = str(dated["datetime"])
+    h1 = _first_named(tags, "h1")
+    title = clean_text(h1.get_text(" ")) if h1 is not None else ""
     if not title:
-        title = _meta(metas, "og:title") or (clean_text(soup.title.get_text()) if soup.title else "")
+        head_title = _first_named(tags, "title")
+        title = _meta(metas, "og:title") or (clean_text(head_title.get_text()) if head_title is not None else "")
         title = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]+$)", title)[0] if title else ""
-    html = soup.find("html")
-    lang = str(html.get("lang") or html.get("xml:lang") or "") if isinstance(html, Tag) else ""
+    html = _first_named(tags, "html")
+    lang = str(html.get("lang") or html.get("xml:lang") or "") if html is not None else ""
     return {
         "title": title or None,
         "url": url,
@@ -164,27 +211,31 @@ def _first(objects: list[dict], key: str) -> str | None:
 
 def _is_furniture(tag: Tag) -> bool:
     if tag.name in {"header", "footer"}:
-        return not tag.find("h1")
+        return not _contains(tag, {"h1"})
     role = str(tag.get("role") or "").lower()
     if role in _FURNITURE_ROLES:
         return True
     if tag.get("aria-hidden") == "true" or "display:none" in str(tag.get("style") or "").replace(" ", ""):
         return True
+    if not tag.get("class") and not tag.get("id"):
+        return False  # most elements: no class or id words to read
     classes: list[str] = list(tag.get("class") or [])
-    words = {w for c in [*classes, str(tag.get("id") or "")] for w in re.split(r"[-_\s]+", str(c).lower()) if w}
+    words = {w for c in [*classes, str(tag.get("id") or "")] for w in _WORD_BREAKS.split(str(c).lower()) if w}
     strong, weak = _furniture_words()
     if not words & strong and not (words & weak and link_density(tag) >= 0.5):
         return False
     # A wrapper that holds the article itself is never furniture, whatever its class says.
-    return not tag.find(["h1", "article", "main"]) and tag.name not in {"body", "html", "main", "article"}
+    return not _contains(tag, _ARTICLE_TAGS) and tag.name not in {"body", "html", "main", "article"}
 
 
 def _strip_furniture(body: Tag) -> None:
-    for tag in body.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in list(body.find_all(True)):
-        # A tag inside removed furniture has lost its parent chain; Tag.decomposed would walk the subtree each time.
-        if tag.parent is not None and not tag.__dict__.get("_decomposed") and _is_furniture(tag):
+    tags = _tags_under(body)
+    for tag in tags:
+        if tag.name in _DROP_TAGS and not _decomposed(tag):
+            tag.decompose()
+    for tag in tags:
+        # Parents come before their children: a tag inside removed furniture is already gone.
+        if not _decomposed(tag) and _is_furniture(tag):
             tag.decompose()
 
 
@@ -194,14 +245,15 @@ def _text_len(tag: Tag) -> int:
 
 def _main_root(body: Tag) -> Tag:
     """The element holding the article: <main>/<article>/role=main, a content class, else the densest block."""
-    candidates = body.find_all(["article", "main"]) + body.find_all(role="main")
-    candidates += body.find_all(itemprop="articleBody")
+    tags = _tags_under(body)
+    candidates = [t for t in tags if t.name in {"article", "main"}] + [t for t in tags if t.get("role") == "main"]
+    candidates += [t for t in tags if t.get("itemprop") == "articleBody"]
     if candidates:
         best = max(candidates, key=_text_len)
         if _text_len(best) > 200:
             return best
-    hinted = [t for t in body.find_all(["div", "section", "td"])
-              if _CONTENT_HINTS.search(" ".join([*(t.get("class") or []), str(t.get("id") or "")]).lower())]
+    hinted = [t for t in tags if t.name in {"div", "section", "td"}
+              and _CONTENT_HINTS.search(" ".join([*(t.get("class") or []), str(t.get("id") or "")]).lower())]
     if hinted:
         best = max(hinted, key=_text_len)
         if _text_len(best) > 0.4 * _text_len(body):
@@ -258,7 +310,7 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
                 continue
             name = child.name
             if name in _INLINE:
-                if child.find(["p", "ul", "ol", "div", *_HEADINGS]):
+                if _contains(child, _BLOCKS_IN_INLINE):
                     flush()
                     walk(child)  # broken markup: a block inside an inline element
                 else:
@@ -274,11 +326,11 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
                 text = _own_text(child)
                 if text:
                     sections[-1].blocks.append(Block("item", text, list_id))
-                for nested in child.find_all(["ul", "ol"], recursive=False):
+                for nested in [c for c in child.children if isinstance(c, Tag) and c.name in _LISTS]:
                     walk(nested)
             elif name in _TEXT_BLOCKS:
                 flush()
-                if child.find(["ul", "ol", "li", *_HEADINGS]):
+                if _contains(child, _NESTED_IN_TEXT):
                     walk(child)
                 else:
                     buffer.append(child.get_text(" "))

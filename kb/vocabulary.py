@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from kb.model import entry_id
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
+MAX_REMEMBERED_FINDS = 50_000  # texts whose matches a Matcher keeps (some 10-20 MB at most)
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
@@ -43,9 +44,14 @@ def tokens(text: str) -> list[tuple[str, str, int, int]]:
     out = []
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
-        key = singular(fold(raw)) if raw[0].isalnum() else raw
-        out.append((raw, key, m.start(), m.end()))
+        out.append((raw, _token_key(raw), m.start(), m.end()))
     return out
+
+
+@lru_cache(maxsize=100_000)
+def _token_key(raw: str) -> str:
+    # Remembered per word: ingest folds the same few thousand words over and over.
+    return singular(fold(raw)) if raw[0].isalnum() else raw
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -103,9 +109,37 @@ class Matcher:
     context_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
     acronyms: dict[str, Term] = field(default_factory=dict)
     max_len: int = 1
+    _lengths: tuple[tuple[int, ...], dict[str, tuple[int, ...]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+    _found: dict[tuple[str, frozenset[str]], tuple[Match, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def _first_word_lengths(self) -> dict[str, tuple[int, ...]]:
+        """For each word that starts a phrase or context phrase, the lengths (up to `max_len`) of those phrases,
+        longest first: the only lengths worth trying at a token, where trying every length cost most of `find`."""
+        state = (id(self.phrases), len(self.phrases), id(self.context_phrases), len(self.context_phrases), self.max_len)
+        if self._lengths is None or self._lengths[0] != state:  # rebuilt if phrases were added since
+            by_first: dict[str, set[int]] = {}
+            for key in [*self.phrases, *self.context_phrases]:
+                if key and len(key) <= self.max_len:
+                    by_first.setdefault(key[0], set()).add(len(key))
+            self._lengths = (state, {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()})
+            self._found.clear()
+        return self._lengths[1]
 
     def find(self, text: str, context_kinds: frozenset[str] = frozenset()) -> list[Match]:
         """Every term named in `text`; `context_kinds` enables context-only terms of those kinds."""
+        lengths = self._first_word_lengths()
+        # Remembered per text: a site's pages repeat sentences, headings and list items, and extraction asks again.
+        key = (text, frozenset(context_kinds))
+        found = self._found.get(key)
+        if found is None:
+            if len(self._found) >= MAX_REMEMBERED_FINDS:
+                self._found.clear()
+            found = self._found[key] = tuple(self._find(text, key[1], lengths))
+        return list(found)
+
+    def _find(self, text: str, context_kinds: frozenset[str], lengths: dict[str, tuple[int, ...]]) -> list[Match]:
         toks = tokens(text.replace("-", " "))
         keys = [t[1] for t in toks]
         found: list[Match] = []
@@ -113,7 +147,9 @@ class Matcher:
         while i < len(toks):
             raw = toks[i][0]
             hit = None
-            for n in range(min(self.max_len, len(toks) - i), 0, -1):
+            for n in lengths.get(keys[i], ()):
+                if n > len(toks) - i:
+                    continue
                 key = tuple(keys[i : i + n])
                 term = self.phrases.get(key)
                 via = "phrase"
