@@ -75,3 +75,15 @@ def test_disagreeing_phones_are_both_kept() -> None:
     assert facts is not None
     assert [(p["value"], p["origins"]) for p in facts["phones"]] == [
         ("+61370104821", ["json-ld"]), ("+61370104999", ["microdata", "page"])]
+
+
+def test_phone_parses_are_remembered_through_phonenumbers_own_matcher() -> None:
+    """ingest.contacts hooks the matcher's per-candidate check (a private method of phonenumbers) to remember
+    parses; if an upgrade renames it, this fails instead of ingest silently slowing down."""
+    from ingest import contacts
+
+    contacts._verified_number.cache_clear()
+    text = "Call (425) 347-8614 today. Questions? (425) 347-8614."
+    assert phones_in(text, ["US"]) == phones_in(text, ["US"])
+    info = contacts._verified_number.cache_info()
+    assert info.misses >= 1 and info.hits >= 1
