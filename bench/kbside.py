@@ -179,8 +179,8 @@ class KbRunner:
         snap = self.kb.snapshot()
         for key in [k for k in snap.cache if k not in self.tables]:
             del snap.cache[key]
-        for docnum in list(snap.decoded):
-            del snap.decoded[docnum]
+        for docnum in list(snap.stored):
+            del snap.stored[docnum]
 
     def run(self, query: Query) -> Any:
         if query.type == "suggest":

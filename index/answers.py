@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 from typing import Any
 
 from index.entry_view import EntryView
@@ -98,8 +99,9 @@ def _topic_answer(view: EntryView, top: dict[str, Any], snap: Snapshot) -> dict[
     # The clinics with the most articles on this topic, first; only those listed are read (a popular technique
     # is related to hundreds of clinics; the entry page lists them all).
     related = {r["id"]: r["name"] for r in entry.get("related", []) if r["kind"] == "clinic"}
-    listed = sorted(related, key=lambda rid: -view.clinic_articles.get(related[rid], 0))[:MAX_LISTED]
-    clinics = [clinic_summary(c.head) for rid in listed if (c := snap.view(rid)) is not None]
+    ranked = sorted(related, key=lambda rid: -view.clinic_articles.get(related[rid], 0))
+    clinics = list(islice((clinic_summary(c.head) for rid in ranked if (c := snap.view(rid)) is not None),
+                          MAX_LISTED))
     if clinics:
         text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
                                          for c in clinics) + "."

@@ -61,6 +61,7 @@ class EntryView:
         self.passage_source = array("I", stored["passage_source"])
         self._contexts: list[str] = stored["contexts"]
         self._passage_context: bytes = stored["passage_context"]
+        # Characters held (about bytes: mostly ASCII), for the snapshot's cache bound.
         self.weight = len(self._sources) + len(self._passages) + len(stored["head"]) + 8 * len(self.passage_source)
 
     @classmethod

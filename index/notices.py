@@ -40,7 +40,7 @@ def emergency_notice(q: str) -> dict[str, Any] | None:
 def covered_topics(snap: Snapshot) -> list[dict[str, Any]]:
     """The conditions and techniques most articles back, to suggest when a query finds nothing."""
     def popular(kind: str) -> list[dict[str, Any]]:
-        # Stored fields, not decoded entries: popular entries' payloads run to megabytes.
+        # The stored count and name, not the entry decoded (a popular entry's sources and passages run to megabytes).
         rows = [(int(f.get("n_sources") or 0), str(f.get("name") or snap.view_at(d).head["name"]), i) for i, d, f in
                 ((i, d, snap.searcher.stored_fields(d))  # type: ignore[attr-defined]
                  for i, d in snap.ids.items() if i.startswith(kind + "-"))]

@@ -40,22 +40,22 @@ class PassagePostings:
         if encoded is None:
             encoded = encode_postings([p["sentence"] for p in passages])
         self._text = encoded
-        self._memo: dict[str, list[int]] = {}
+        self._lines: dict[str, tuple[int, int]] = {}  # where each stem looked up so far has its line (two ints)
 
     @property
     def weight(self) -> int:
-        """About the bytes this holds (for the snapshot's cache bound)."""
-        return len(self._text) + 64 * sum(len(v) + 1 for v in self._memo.values())
+        """About the bytes this holds (for the snapshot's cache bound: the text, one byte a character)."""
+        return len(self._text)
 
     def get(self, stem: str) -> list[int]:
         """The positions of the passages holding `stem`, ascending (empty if none does)."""
-        if stem in self._memo:
-            return self._memo[stem]
-        positions: list[int] = []
-        if stem and not any(c.isspace() for c in stem):
-            start = self._text.find(f"\n{stem} ")
-            if start >= 0:
-                start += len(stem) + 2
-                positions = [int(x) for x in self._text[start : self._text.index("\n", start)].split()]
-        self._memo[stem] = positions
-        return positions
+        if stem not in self._lines:
+            start = end = 0
+            if stem and not any(c.isspace() for c in stem):
+                found = self._text.find(f"\n{stem} ")
+                if found >= 0:
+                    start = found + len(stem) + 2
+                    end = self._text.index("\n", start)
+            self._lines[stem] = (start, end)
+        start, end = self._lines[stem]
+        return [int(x) for x in self._text[start:end].split()]

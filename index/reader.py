@@ -34,8 +34,8 @@ log = logging.getLogger("kb.index")
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
 CACHE_SIZE = 2048  # results and per-version tables kept per snapshot …
 CACHE_BYTES = 96 * 1024 * 1024  # … and about how much memory they may take
-DECODED_ENTRIES = 1024  # stored entries kept per snapshot (as read: text and arrays, not decoded) …
-DECODED_BYTES = 256 * 1024 * 1024  # … and their size
+STORED_ENTRIES = 1024  # stored entries kept per snapshot, as read (text and arrays, not decoded) …
+STORED_CHARS = 256 * 1024 * 1024  # … and their size in characters
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 
@@ -50,7 +50,7 @@ class Snapshot:
     ids: dict[str, int]  # entry id to document number
     cache: LRU = field(default_factory=lambda: LRU(CACHE_SIZE, CACHE_BYTES))
     path: Path | None = None  # the version folder
-    decoded: LRU = field(default_factory=lambda: LRU(DECODED_ENTRIES, DECODED_BYTES))
+    stored: LRU = field(default_factory=lambda: LRU(STORED_ENTRIES, STORED_CHARS))
     shared: SharedCache | None = None  # results shared with the other processes serving this version
 
     def close(self) -> None:
@@ -71,7 +71,10 @@ class Snapshot:
     def entry_at(self, docnum: int) -> dict[str, Any]:
         """The whole stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
         view = self.view_at(docnum)
-        return dict(self.cached(("entry", docnum), view.entry, 4 * view.weight))
+        weight = 4 * view.weight  # decoded JSON takes a few times its text
+        if weight > CACHE_BYTES // 16:  # a popular entry decoded would push every cached result out
+            return view.entry()
+        return dict(self.cached(("entry", docnum), view.entry, weight))
 
     def view(self, entry_id: str) -> EntryView | None:
         """The stored entry with this id, to read in parts (see index/entry_view.py), or None."""
@@ -92,12 +95,12 @@ class Snapshot:
     def _stored(self, docnum: int) -> tuple[EntryView, str | None]:
         # Read once per entry and kept while used: results, answer cards and entry pages read the same entries
         # again and again.
-        if docnum not in self.decoded:
+        if docnum not in self.stored:
             stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
             view = EntryView(stored["view"]) if "view" in stored else EntryView.of_entry(json.loads(stored["payload"]))
             stems = stored.get("passage_stems")
-            self.decoded.put(docnum, (view, stems), weight=view.weight + len(stems or ""))
-        return self.decoded.get(docnum)
+            self.stored.put(docnum, (view, stems), weight=view.weight + len(stems or ""))
+        return self.stored.get(docnum)
 
     def cached(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
         """A memo of results for this version, bounded by count and size (keys need not include the version);

@@ -186,13 +186,12 @@ def _by_support(snap: Snapshot) -> list[int]:
 
 
 def _leaves(query: Q.Query) -> list[Q.Query]:
-    """The terms and phrases an Or of Ors is made of, each once (as Whoosh normalises an Or: nested ones merged,
-    their boosts multiplied, duplicates dropped)."""
+    """The terms and phrases an Or of Ors is made of, nested boosts multiplied in (a leaf that stands twice is
+    listed twice: Whoosh's search scores it twice)."""
     if isinstance(query, Q.Or):
         boost = float(getattr(query, "boost", 1.0))
-        leaves = (leaf.with_boost(getattr(leaf, "boost", 1.0) * boost) for sub in query.subqueries
-                  for leaf in _leaves(sub))
-        return list(dict.fromkeys(leaves))
+        return [leaf.with_boost(getattr(leaf, "boost", 1.0) * boost) for sub in query.subqueries
+                for leaf in _leaves(sub)]
     return [] if query is Q.NullQuery else [query]
 
 

@@ -2,10 +2,11 @@
 
 Each gunicorn worker keeps its own in-memory cache, so without this every worker pays for every distinct query
 once. `kb serve` makes a private folder for the files in memory (/dev/shm where there is one) and deletes it when it
-stops; a worker that opens a new version deletes the files of versions the data directory no longer has. Keys are
-hashes, not query text; the values are search results (which quote the query), never who asked. Any failure (a
-full or damaged file, a lock held too long) turns the shared cache off for the process with one warning: it is an
-optimisation, never a dependency.
+stops (a new server also deletes the folders of servers that were killed); a worker that opens a new version
+deletes the files of versions the data directory no longer has. Keys are hashes, not query text; the values are
+search results (which quote the query), never who asked, so a folder that others could read, or one that is gone,
+is not used. Any failure but a moment's lock (a full or damaged file, a missing folder) turns the shared cache off
+for the process with one warning: it is an optimisation, never a dependency.
 """
 
 from __future__ import annotations
@@ -13,23 +14,47 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 log = logging.getLogger("kb.index")
 
-MAX_BYTES = 256 * 1024 * 1024  # per version; the oldest results go first past this
+MAX_BYTES = 48 * 1024 * 1024  # per version (3 are kept, in memory): the oldest results go first past this
 TRIM_EVERY = 200  # writes between size checks
 BUSY_MS = 200  # a writer waits this long for another process's write, then the value is simply not shared
 
 
+FOLDER_PREFIX = "kb-serve-cache-"
+OWNER_FILE = "server.pid"
+_TRANSIENT = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}  # another process is writing: skip, don't give up
+
+
 def make_folder() -> Path:
-    """A new private folder for a server's shared caches: in memory (/dev/shm) where the system has one."""
+    """A new private folder for a server's shared caches: in memory (/dev/shm) where the system has one. Folders of
+    servers that died without deleting theirs (killed) are deleted first."""
     shm = Path("/dev/shm")
-    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix="kb-serve-cache-", dir=where))  # mode 0700
+    where = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    for folder in where.glob(FOLDER_PREFIX + "*"):
+        if not _owner_alive(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=where))  # mode 0700
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
+def _owner_alive(folder: Path) -> bool:
+    try:
+        pid = int((folder / OWNER_FILE).read_text(encoding="ascii"))
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError):
+        return True  # another user's, or being made right now: not ours to judge
+    return True
 
 
 def cache_file(folder: Path, version: str) -> Path:
@@ -81,7 +106,9 @@ class SharedCache:
             return None
         if self._db is None or self._pid != os.getpid():  # a connection must not cross a fork
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                mode = self.path.parent.stat().st_mode  # never made here: a missing folder turns the cache off
+                if not stat.S_ISDIR(mode) or mode & 0o077:
+                    raise PermissionError(f"{self.path.parent.name} is not a private folder")
                 db = sqlite3.connect(str(self.path), timeout=BUSY_MS / 1000, isolation_level=None,
                                      check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
@@ -99,10 +126,8 @@ class SharedCache:
             return None
         try:
             row = db.execute("SELECT value FROM results WHERE key = ?", (digest,)).fetchone()
-        except sqlite3.OperationalError:
-            return None  # busy: compute it here this time
         except sqlite3.Error as exc:
-            self._disable(exc)
+            self._failed(exc)  # busy: compute it here this time
             return None
         return bytes(row[0]) if row else None
 
@@ -115,10 +140,8 @@ class SharedCache:
             self._writes += 1
             if self._writes % TRIM_EVERY == 0:
                 self._trim(db)
-        except sqlite3.OperationalError:
-            pass  # busy: the next process to ask computes it too
         except sqlite3.Error as exc:
-            self._disable(exc)
+            self._failed(exc)  # busy: the next process to ask computes it too
 
     def _trim(self, db: sqlite3.Connection) -> None:
         """Delete the oldest rows until the file's results fit in max_bytes."""
@@ -133,6 +156,11 @@ class SharedCache:
             if excess <= 0:
                 break
         db.execute("DELETE FROM results WHERE rowid <= ?", (cut,))
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A moment's lock by another process is skipped; anything else (full, damaged, gone) turns the cache off."""
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _TRANSIENT:
+            self._disable(exc)
 
     def _disable(self, exc: Exception) -> None:
         log.warning("shared result cache off for this process (%s: %s)", type(exc).__name__, exc)

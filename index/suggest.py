@@ -16,7 +16,7 @@ def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int, bool]]:
     rows = []
     for eid, docnum in snap.ids.items():
         stored = snap.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-        if "names" in stored:  # stored fields, not the decoded entry: payloads of popular entries are megabytes
+        if "names" in stored:  # the stored names, not the entry decoded (sources and passages run to megabytes)
             names, kind, n = stored["names"].split("\n"), stored["kind"], int(stored.get("n_sources") or 0)
         else:  # an index written before names were stored
             view = snap.view_at(docnum)

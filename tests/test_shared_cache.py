@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from index.params import parse_params
-from index.shared_cache import SharedCache, cache_file
+from index.shared_cache import SharedCache, cache_file, make_folder
 from index.store import DataDir
 from kb.knowledge import KnowledgeBase
 from kb.local_server import free_port, kb_executable, wait_for
@@ -33,7 +34,7 @@ def copy_of_samples(sample_data_dir: Path, tmp_path: Path) -> Path:
 def folder(tmp_path: Path) -> Path:
     """The shared-cache folder a server would make."""
     path = tmp_path / "shared"
-    path.mkdir()
+    path.mkdir(mode=0o700)
     return path
 
 
@@ -144,4 +145,50 @@ def test_kb_serve_shares_results_between_its_workers_and_removes_the_folder_when
     finally:
         proc.terminate()
         proc.wait(timeout=15)
-    assert set(where.glob("kb-serve-cache-*")) == before
+    assert not folder.exists()
+
+
+def test_a_new_server_deletes_the_folders_of_killed_ones(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    mine = make_folder()
+    alive = second = mine
+    try:
+        orphan = mine.with_name(mine.name + "-orphan")
+        orphan.mkdir(mode=0o700)
+        (orphan / "server.pid").write_text(dead.stdout.strip())
+        (orphan / "v.sqlite").write_bytes(b"results of a killed server")
+        alive = mine.with_name(mine.name + "-alive")
+        alive.mkdir(mode=0o700)
+        (alive / "server.pid").write_text(str(os.getpid()))
+        second = make_folder()
+        assert not orphan.exists() and alive.exists() and mine.exists()
+    finally:
+        for folder in (mine, alive, second):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_folder_others_can_read_or_one_that_is_gone_is_not_used(folder: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    folder.chmod(0o755)
+    cache = SharedCache(folder / "v.sqlite")
+    assert cache.get_or_compute("k", lambda: b"value") == b"value"
+    assert cache.disabled and not list(folder.iterdir())
+    folder.chmod(0o700)
+    cache = SharedCache(folder / "v.sqlite")
+    assert cache.get_or_compute("k", lambda: b"value") == b"value" and not cache.disabled
+    shutil.rmtree(folder)
+    cache.close()  # as a worker forked later, or one reconnecting, would
+    assert cache.get_or_compute("k2", lambda: b"other") == b"other"
+    assert cache.disabled and not folder.exists()  # never made again with looser permissions
+    assert sum("shared result cache off" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_a_full_file_turns_the_cache_off_instead_of_failing_every_write(folder: Path) -> None:
+    cache = SharedCache(folder / "v.sqlite")
+    db = cache._connection()
+    assert db is not None
+    db.execute("PRAGMA max_page_count = 8")
+    for i in range(50):
+        assert cache.get_or_compute(f"k{i}", lambda: b"x" * 4000) == b"x" * 4000
+    assert cache.disabled
