@@ -1,10 +1,12 @@
-"""For programs that start `kb` on this machine (tests, the bench, scripts): the command, a free port, readiness."""
+"""For programs that start `kb` on this machine (tests, the bench, scripts): the command, a free port, readiness,
+stopping."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import time
 import urllib.request
@@ -38,3 +40,13 @@ def wait_for(url: str, timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{url} did not answer 200 in {timeout:.0f} s: {last}")
         time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes] | subprocess.Popen[str], timeout: float = 15.0) -> None:
+    """Stop a server started with Popen: SIGTERM (gunicorn finishes requests and cleans up), SIGKILL if it hangs."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from kb.local_server import free_port, kb_executable
+from kb.local_server import free_port, kb_executable, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -232,12 +232,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if load is not None:
             load.finish()
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
         log.close()
         if args.keep:
             report["workdir"] = str(workdir)

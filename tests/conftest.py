@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.knowledge import KnowledgeBase
-from kb.local_server import free_port, kb_executable, wait_for
+from kb.local_server import free_port, kb_executable, stop, wait_for
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,9 +72,5 @@ def live_server(sample_data_dir: Path, tmp_path_factory: pytest.TempPathFactory)
         wait_for(base + "/healthz")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()

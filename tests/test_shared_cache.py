@@ -18,7 +18,7 @@ from index.params import parse_params
 from index.shared_cache import SharedCache, cache_file, make_folder
 from index.store import DataDir
 from kb.knowledge import KnowledgeBase
-from kb.local_server import free_port, kb_executable, wait_for
+from kb.local_server import free_port, kb_executable, stop, wait_for
 from web import create_app
 
 
@@ -143,8 +143,7 @@ def test_kb_serve_shares_results_between_its_workers_and_removes_the_folder_when
         assert folder.stat().st_mode & 0o077 == 0  # private to the server's user
         assert _rows(copy_of_samples, folder) == 1
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        stop(proc)
     assert not folder.exists()
 
 
