@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
@@ -9,6 +10,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stem
 from whoosh.support.charset import accent_map
 
 _TOKENS = r"\w+(?:['’]\w+)?"
+WORD = re.compile(_TOKENS)  # a word as the analyzers see it, for code that splits text itself
 
 
 @cache

@@ -8,7 +8,7 @@ from index.entry_view import encode_view
 from index.passages import encode_postings
 from kb.model import Entry
 
-MAX_EVIDENCE_PASSAGES = 400  # the ranked evidence text of one entry; every passage stays in the payload
+MAX_EVIDENCE_PASSAGES = 400  # the ranked evidence text of one entry; every passage stays in the stored view
 
 
 def _facet(values: list[str]) -> str:

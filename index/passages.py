@@ -7,19 +7,15 @@ passages, so instead of stemming every passage at query time the index stores, p
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Any
 
-from index.analysis import snowball_stem
-
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
+from index.analysis import WORD, snowball_stem
 
 
 @lru_cache(maxsize=100_000)
 def sentence_stems(sentence: str) -> frozenset[str]:
     """The stems of a sentence's words (memoised: passages repeat across entries and queries)."""
-    return frozenset(snowball_stem(w.lower()) for w in _WORD.findall(sentence))
+    return frozenset(snowball_stem(w.lower()) for w in WORD.findall(sentence))
 
 
 def encode_postings(sentences: list[str]) -> str:
@@ -33,12 +29,9 @@ def encode_postings(sentences: list[str]) -> str:
 
 
 class PassagePostings:
-    """Positions of an entry's passages per stem, from the stored text or, for an index written before it was
-    stored, computed from the passages."""
+    """Positions of an entry's passages per stem, read from the text `encode_postings` wrote."""
 
-    def __init__(self, encoded: str | None, passages: list[dict[str, Any]]):
-        if encoded is None:
-            encoded = encode_postings([p["sentence"] for p in passages])
+    def __init__(self, encoded: str):
         self._text = encoded
         self._lines: dict[str, tuple[int, int]] = {}  # where each stem looked up so far has its line (two ints)
 

@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from index.entry_view import EntryView
 from index.lru import LRU, Weight
-from index.passages import PassagePostings
+from index.passages import PassagePostings, encode_postings
 from index.schema import FACETS
 from index.shared_cache import SharedCache, cache_file, remove_stale
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
@@ -86,20 +86,20 @@ class Snapshot:
         return self._stored(docnum)[0]
 
     def postings_at(self, docnum: int) -> PassagePostings:
-        """Which of the entry's passages hold which stems (read once per entry and version)."""
-        def compute() -> PassagePostings:
-            view, encoded = self._stored(docnum)
-            return PassagePostings(encoded, view.entry()["passages"] if encoded is None else [])
-        return self.cached(("passage-postings", docnum), compute)
+        """Which of the entry's passages hold which stems (read with the entry)."""
+        return self._stored(docnum)[1]
 
-    def _stored(self, docnum: int) -> tuple[EntryView, str | None]:
+    def _stored(self, docnum: int) -> tuple[EntryView, PassagePostings]:
         # Read once per entry and kept while used: results, answer cards and entry pages read the same entries
         # again and again.
         if docnum not in self.stored:
             stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-            view = EntryView(stored["view"]) if "view" in stored else EntryView.of_entry(json.loads(stored["payload"]))
-            stems = stored.get("passage_stems")
-            self.stored.put(docnum, (view, stems), weight=view.weight + len(stems or ""))
+            if "view" in stored:
+                view, stems = EntryView(stored["view"]), stored["passage_stems"]
+            else:  # a version written before views and postings were stored: make them from its JSON
+                entry = json.loads(stored["payload"])
+                view, stems = EntryView.of_entry(entry), encode_postings([p["sentence"] for p in entry["passages"]])
+            self.stored.put(docnum, (view, PassagePostings(stems)), weight=view.weight + len(stems))
         return self.stored.get(docnum)
 
     def cached(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from index.analysis import analyse, plain_analyzer, snowball_stem, stemming_analyzer
+from index.analysis import WORD, analyse, plain_analyzer, snowball_stem, stemming_analyzer
 from index.answers import build_answer
 from index.entry_view import NO_SOURCE, EntryView
 from index.notices import emergency_notice, no_results_notice
@@ -33,7 +33,6 @@ MIN_FREE_WORDS_FOR_PARTIAL = 2
 PARTIAL_MATCH_SHARE = 50  # percent of the free words
 MAX_FACET_VALUES = 25
 RESULT_WEIGHT = 256 * 1024  # about the memory of one search object (its JSON averages ~75 KB at 10k articles)
-_WORD = re.compile(r"\w+(?:['’]\w+)?")
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def highlight(sentence: str, stems: frozenset[str]) -> str:
     """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
     out: list[str] = []
     last = 0
-    for m in _WORD.finditer(sentence):
+    for m in WORD.finditer(sentence):
         if snowball_stem(m.group(0).lower()) in stems:
             out.append(str(escape(sentence[last : m.start()])))
             out.append(str(Markup("<mark>{}</mark>").format(m.group(0))))
@@ -126,8 +125,14 @@ def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, lim
     return out
 
 
-def _passes(doc: dict[str, tuple[str, ...]], params: SearchParams, skip: str | None) -> bool:
-    return all(facet == skip or set(values) & set(doc.get(facet, ())) for facet, values in params.filters)
+def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, set[str]]]:
+    """The selected values per facet (OR within a facet), leaving out `skip`'s own selection."""
+    return [(facet, set(values)) for facet, values in params.filters if facet != skip]
+
+
+def _passes(doc: dict[str, tuple[str, ...]], filters: list[tuple[str, set[str]]]) -> bool:
+    """Whether a document has a selected value of every filtered facet (AND across facets)."""
+    return all(values.intersection(doc.get(facet, ())) for facet, values in filters)
 
 
 def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dict[str, list[dict[str, Any]]]:
@@ -135,10 +140,10 @@ def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dic
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
         counts: Counter[str] = Counter()
-        others = [(f, set(v)) for f, v in params.filters if f != facet]
+        others = _filters(params, skip=facet)
         for docnum in matched:
             doc = snap.facets[docnum]
-            if all(values.intersection(doc.get(f, ())) for f, values in others):
+            if _passes(doc, others):
                 counts.update(doc.get(facet, ()))
         selected = set(params.selected(facet))
         values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:MAX_FACET_VALUES]
@@ -258,10 +263,12 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
 
 def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
     """The search object for `params` (cached per index version); ParamError(404) past the last page."""
-    if snap.shared is None:
-        return dict(snap.cached(params, lambda: _search(snap, params, vocab, cues), RESULT_WEIGHT))
-    # Served by several processes: every one answers with the object the first one computed.
-    return dict(snap.cached(params, lambda: json.loads(search_json(snap, params, vocab, cues)), RESULT_WEIGHT))
+    def compute() -> dict[str, Any]:
+        if snap.shared is None:
+            return _search(snap, params, vocab, cues)
+        # Served by several processes: every one answers with the object the first one computed.
+        return dict(json.loads(search_json(snap, params, vocab, cues)))
+    return dict(snap.cached(params, compute, RESULT_WEIGHT))
 
 
 def search_json(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> bytes:
@@ -284,7 +291,8 @@ def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues)
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
     matched = {d for d, _ in ranked}
-    allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], params, None)]
+    filters = _filters(params)
+    allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], filters)]
     total = len(allowed)
     pages = max(1, -(-total // params.per_page))
     if params.page > pages:
