@@ -156,7 +156,7 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
         if not args.no_profile:
             prof = cProfile.Profile()
             prof.enable()
-            kbside.ingest_files(sample[:150], vocab)
+            kbside.pipeline.extract_sources(sample[:150], vocab)
             prof.disable()
             results.setdefault("profile", {})["ingest (150 articles)"] = top_functions(prof)
     key = kbside.code_key(args.seed, size)

@@ -13,12 +13,9 @@ from bs4 import BeautifulSoup
 
 from bench.queries import Query
 from bench.timing import Stopwatch, peak_rss_mb, rss_mb, run_bounded, summary
-from index import build as index_build
-from index.build import build_version
 from index.params import SearchParams, parse_params
 from index.store import DataDir
-from ingest.files import ingest_files
-from ingest.merge import merge
+from kb import pipeline
 from kb.knowledge import KnowledgeBase
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
@@ -35,7 +32,7 @@ def measure_ingest(files: list[Path], vocab: Vocabulary) -> tuple[dict[str, Any]
     with Stopwatch() as bare:
         bare_parse(files)
     with Stopwatch() as full:
-        result = ingest_files(files, vocab)
+        result = pipeline.extract_sources(files, vocab)
     n = len(files)
     return {
         "articles": n,
@@ -56,7 +53,7 @@ _VOCAB: Vocabulary | None = None
 def _ingest_site(site: Path) -> list[Extraction]:
     global _VOCAB
     _VOCAB = _VOCAB or Vocabulary.load()
-    extractions = ingest_files([site], _VOCAB).extractions
+    extractions = pipeline.extract_sources([site], _VOCAB).extractions
     for ex in extractions:  # paths relative to the corpus root, as one `kb ingest ROOT` would record them
         ex.path = f"{site.name}/{ex.path}"
     return extractions
@@ -106,30 +103,13 @@ def store_extractions(cache: Path, key: str, extractions: list[Extraction], keep
 
 
 def build(data_root: Path, extractions: list[Extraction], vocab: Vocabulary) -> tuple[dict[str, Any], list[Entry]]:
-    """Publish an index version the way `kb ingest` does (merge + write), timed; returns the merged entries too.
-
-    The merge inside `build_version` is timed and its entries kept by wrapping the `merge` it calls, so the
-    corpus is merged once (at 10k articles the merge was minutes)."""
-    captured: dict[str, Any] = {}
-
-    def timed_merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
-        with Stopwatch() as sw:
-            out = merge(extractions, vocab)
-        captured.update(seconds=sw.seconds, entries=out)
-        return out
-
+    """Publish an index version the way `kb ingest` does (kb/pipeline.py: merge, build, publish), timed; returns
+    the merged entries too."""
     data = DataDir(data_root)
-    original = index_build.merge
-    index_build.merge = timed_merge
-    try:
-        with Stopwatch() as build_sw, data.lock():
-            manifest = build_version(data, extractions, vocab, [])
-    finally:
-        index_build.merge = original
-    if "entries" not in captured:  # build_version no longer calls merge by that name: merge separately
-        timed_merge(extractions, vocab)
-    entries: list[Entry] = captured["entries"]
-    merge_seconds = captured["seconds"]
+    with Stopwatch() as build_sw, data.lock():
+        published = pipeline.publish(data, extractions, vocab, [])
+    manifest, entries = published.manifest, published.entries
+    merge_seconds = published.seconds["merge"]
     version = data.current_path()
     whoosh_bytes = sum(p.stat().st_size for p in version.iterdir() if p.name.startswith(("kb_", "_kb_")))
     total = sum(p.stat().st_size for p in version.rglob("*") if p.is_file())
@@ -163,36 +143,34 @@ class KbRunner:
     def __init__(self, data_root: Path):
         self.kb = KnowledgeBase(data_root)
         with Stopwatch() as sw:
-            self.kb.snapshot()
+            self.kb.current()  # opens the version and reads its tables
         self.open_seconds = sw.seconds
-        self.tables: set[Any] = set()
 
     def forget_results(self) -> None:
-        """Drop cached search results (keeping per-version tables such as the suggestion list)."""
-        cache = self.kb.snapshot().cache
-        for key in [k for k in cache if isinstance(k, SearchParams)]:
-            del cache[key]
+        """Drop cached route results (the per-version tables stay: they are built when the snapshot opens)."""
+        results = self.kb.current().snap.results
+        for key in list(results):
+            del results[key]
 
     def forget_everything(self) -> None:
         """Drop everything the snapshot keeps between queries (results, term and phrase scores, stored entries read,
-        passage postings) except the per-version tables `warm` built: the cost of a query nothing has prepared."""
-        snap = self.kb.snapshot()
-        for key in [k for k in snap.cache if k not in self.tables]:
-            del snap.cache[key]
-        for docnum in list(snap.stored):
-            del snap.stored[docnum]
+        passage postings) except the per-version tables: the cost of a query nothing has prepared."""
+        snap = self.kb.current().snap
+        for cache in (snap.results, snap.scores, snap.stored):
+            for key in list(cache):
+                del cache[key]
 
     def run(self, query: Query) -> Any:
+        version = self.kb.current()
         if query.type == "suggest":
-            return self.kb.suggest(query.text)
-        return self.kb.search(params_of(query))
+            return version.suggest(query.text)
+        return version.search(params_of(query))
 
     def warm(self, queries: list[Query]) -> None:
-        """Build the per-version tables (suggestions, popular topics) before anything is timed."""
+        """Run the queries once before anything is timed (imports, stemmer and vocabulary memos), then forget."""
         for q in queries:
             self.run(q)
         self.forget_results()
-        self.tables = set(self.kb.snapshot().cache)
 
     def cold(self, queries: list[Query], budget: float) -> dict[str, Any]:
         """Distinct queries with the result cache emptied before each: the uncached path."""

@@ -9,7 +9,7 @@ from typing import Any
 from index.entry_view import EntryView
 from index.query import ParsedQuery
 from index.reader import Snapshot
-from ingest.contacts import display_phone
+from kb.model import display_phone
 
 MAX_LISTED = 6
 

@@ -1,4 +1,5 @@
-"""Build a new index version from extractions, beside the live one, and publish it atomically."""
+"""Write a new index version's folder from merged entries: the Whoosh index, the tables, the extractions it was
+built from and its manifest, then open it as a server would (kb/pipeline.py publishes it)."""
 
 from __future__ import annotations
 
@@ -13,24 +14,23 @@ from whoosh import index as whoosh_index
 from index.documents import to_document
 from index.reader import open_version
 from index.schema import build_schema
-from index.store import INDEX_NAME, MANIFEST, DataDir, StoreError, checkpoint, file_table
-from ingest.merge import merge
+from index.store import INDEX_NAME, MANIFEST, StoreError, checkpoint, file_table
+from index.tables import write_tables
 from kb.model import KINDS, Entry, Extraction
-from kb.vocabulary import Vocabulary
 
-__all__ = ["INDEX_NAME", "build_version", "load_extractions", "write_index"]
+EXTRACTIONS = "extractions.jsonl"
 
 
 def load_extractions(path: Path) -> list[Extraction]:
     """The per-article extractions a version was built from (what `ingest --add` merges into)."""
-    file = path / "extractions.jsonl"
+    file = path / EXTRACTIONS
     if not file.is_file():
         return []
     try:
         with open(file, encoding="utf-8") as handle:
             return [Extraction.from_dict(json.loads(line)) for line in handle if line.strip()]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"index version {path.name}: extractions.jsonl is damaged ({type(exc).__name__}); "
+        raise StoreError(f"index version {path.name}: {EXTRACTIONS} is damaged ({type(exc).__name__}); "
                          "run a full `kb ingest` without --add") from exc
 
 
@@ -49,43 +49,39 @@ def write_index(path: Path, entries: list[Entry]) -> None:
         raise
     writer.commit()
     ix.close()
+    (path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its (released) lock file
 
 
-def build_version(
-    data: DataDir, extractions: list[Extraction], vocab: Vocabulary, skipped: list[dict[str, str]]
-) -> dict[str, Any]:
-    """Merge, index and publish a new version; returns its manifest. Call under `data.lock()`."""
-    data.clean()
-    entries = merge(extractions, vocab)
+def manifest_of(version: str, entries: list[Entry], extractions: list[Extraction],
+                skipped: list[dict[str, str]]) -> dict[str, Any]:
+    """What a version holds: counts by kind (the vocabulary's and the discovered apart), clinics, skipped files."""
     counts: Counter[str] = Counter(e.kind for e in entries)
-    with data.build() as (version, path):
-        write_index(path, entries)
-        with open(path / "extractions.jsonl", "w", encoding="utf-8") as handle:
-            for ex in sorted(extractions, key=lambda e: e.path):
-                handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
-        manifest = {
-            "index_version": version,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "articles": len(extractions),
-            "entries": {kind: counts[kind] for kind in KINDS},
-            "discovered": sorted(
-                ({"kind": e.kind, "name": e.name, "paths": sorted({s.path for s in e.sources})}
-                 for e in entries if e.discovered), key=lambda d: (d["kind"], d["name"])),
-            "clinics": sorted(e.name for e in entries if e.kind == "clinic"),
-            "skipped": skipped,
-        }
-        (path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its (released) lock file
-        manifest["files"] = file_table(path)
-        # The manifest goes last: a folder without one is never a version.
-        (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-        _verify_build(path)
-        checkpoint("built")
-        data.publish(version, path)
-        checkpoint("published")
-    data.clean()
+    discovered: Counter[str] = Counter(e.kind for e in entries if e.discovered)
+    return {
+        "index_version": version,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "articles": len(extractions),
+        "entries": {kind: counts[kind] for kind in KINDS},
+        "discovered_entries": {kind: discovered[kind] for kind in KINDS},
+        "discovered": sorted(
+            ({"kind": e.kind, "name": e.name, "paths": sorted({s.path for s in e.sources})}
+             for e in entries if e.discovered), key=lambda d: (d["kind"], d["name"])),
+        "clinics": sorted(e.name for e in entries if e.kind == "clinic"),
+        "skipped": skipped,
+    }
+
+
+def write_version(path: Path, version: str, entries: list[Entry], extractions: list[Extraction],
+                  skipped: list[dict[str, str]]) -> dict[str, Any]:
+    """Fill the empty build folder `path` and check it opens; returns the manifest (written last: a folder
+    without one is never a version)."""
+    write_index(path, entries)
+    write_tables(path, entries)
+    with open(path / EXTRACTIONS, "w", encoding="utf-8") as handle:
+        for ex in sorted(extractions, key=lambda e: e.path):
+            handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+    manifest = manifest_of(version, entries, extractions, skipped)
+    manifest["files"] = file_table(path)
+    (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    open_version(path, deep=True).close()  # a build that a server could not open is never published
     return manifest
-
-
-def _verify_build(path: Path) -> None:
-    """Open the finished build as a server would, so a broken build is never published."""
-    open_version(path, deep=True).close()

@@ -11,8 +11,6 @@ import yaml
 from index.reader import Snapshot
 from kb.vocabulary import DATA_DIR
 
-SUGGESTED_TOPICS = 6
-
 
 @cache
 def _red_flags() -> list[tuple[re.Pattern[str], re.Pattern[str] | None, str, str]]:
@@ -37,21 +35,9 @@ def emergency_notice(q: str) -> dict[str, Any] | None:
     return None
 
 
-def covered_topics(snap: Snapshot) -> list[dict[str, Any]]:
-    """The conditions and techniques most articles back, to suggest when a query finds nothing."""
-    def popular(kind: str) -> list[dict[str, Any]]:
-        # The stored count and name, not the entry decoded (a popular entry's sources and passages run to megabytes).
-        rows = [(int(f.get("n_sources") or 0), str(f.get("name") or snap.view_at(d).head["name"]), i) for i, d, f in
-                ((i, d, snap.searcher.stored_fields(d))  # type: ignore[attr-defined]
-                 for i, d in snap.ids.items() if i.startswith(kind + "-"))]
-        rows.sort(key=lambda r: (-r[0], r[1]))
-        return [{"text": name, "id": eid, "kind": kind} for _, name, eid in rows[:SUGGESTED_TOPICS // 2]]
-    return snap.cached(("covered-topics",), lambda: popular("condition") + popular("technique"))
-
-
 def no_results_notice(q: str, snap: Snapshot) -> dict[str, Any]:
     """Say plainly that the articles do not cover the query, and what they do cover."""
-    topics = covered_topics(snap)
+    topics = snap.tables.topics
     names = ", ".join(t["text"] for t in topics)
     return {"kind": "no_results",
             "message": f"None of this clinic's articles cover “{q}”. They cover topics such as {names}.",

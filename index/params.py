@@ -17,12 +17,11 @@ MAX_VALUE_CHARS = 120
 
 
 class ParamError(ValueError):
-    """A request parameter is invalid; carries every problem and the HTTP status to answer with."""
+    """A request parameter is invalid; carries every problem."""
 
-    def __init__(self, errors: list[str], status: int = 400):
+    def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,33 @@ from index.entry_view import EntryView
 from index.lru import LRU, Weight
 from index.passages import PassagePostings, encode_postings
 from index.schema import FACETS
-from index.shared_cache import SharedCache, cache_file, remove_stale
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
+from index.tables import Tables
 
 log = logging.getLogger("kb.index")
 
 CHECK_INTERVAL = 0.5  # seconds between looks at CURRENT: a stat and a tiny read
-CACHE_SIZE = 2048  # results and per-version tables kept per snapshot …
-CACHE_BYTES = 96 * 1024 * 1024  # … and about how much memory they may take
+RESULTS = 2048  # objects the routes returned, kept per snapshot …
+RESULT_BYTES = 96 * 1024 * 1024  # … and about how much memory they may take
+SCORES = 4096  # term and phrase score maps kept per snapshot …
+SCORE_BYTES = 32 * 1024 * 1024  # … and their size
 STORED_ENTRIES = 1024  # stored entries kept per snapshot, as read (text and arrays, not decoded) …
 STORED_CHARS = 256 * 1024 * 1024  # … and their size in characters
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
+
+CACHES = """Every cache kb keeps, its key, bound and lifetime (all die with their snapshot, so nothing outlives the
+index version it was computed from, and no request can see another version's results):
+- tables (index/tables.py): browse order, suggestion names, popular topics and each entry's row; built when a
+  snapshot opens from the version's tables.json; one per snapshot, never evicted.
+- results (Snapshot.results): the object a route returns (search, entry, suggestions, A–Z), keyed by the route and
+  its parsed parameters; the search object also keeps its JSON bytes, so a page and its JSON twin share one
+  entry; RESULTS items and RESULT_BYTES.
+- scores (Snapshot.scores): a term's or phrase's matching documents with their scores, keyed by the Whoosh query;
+  words recur across different queries; SCORES items and SCORE_BYTES.
+- stored (Snapshot.stored): entries as read from the index (undecoded views and passage postings), keyed by
+  document number; STORED_ENTRIES items and STORED_CHARS.
+Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
+"""
 
 
 @dataclass
@@ -48,33 +64,24 @@ class Snapshot:
     manifest: dict[str, Any]
     facets: list[dict[str, tuple[str, ...]]]  # per document number: facet name to values
     ids: dict[str, int]  # entry id to document number
-    cache: LRU = field(default_factory=lambda: LRU(CACHE_SIZE, CACHE_BYTES))
+    tables: Tables
     path: Path | None = None  # the version folder
+    results: LRU = field(default_factory=lambda: LRU(RESULTS, RESULT_BYTES))
+    scores: LRU = field(default_factory=lambda: LRU(SCORES, SCORE_BYTES))
     stored: LRU = field(default_factory=lambda: LRU(STORED_ENTRIES, STORED_CHARS))
-    shared: SharedCache | None = None  # results shared with the other processes serving this version
 
     def close(self) -> None:
         """Release the searcher's files."""
         self.searcher.close()
-        if self.shared is not None:
-            self.shared.close()
 
-    def shared_bytes(self, key: str, compute: Callable[[], bytes]) -> bytes:
-        """`compute()`, or the bytes another process serving this version computed for the same key."""
-        return self.shared.get_or_compute(key, compute) if self.shared is not None else compute()
+    def result(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
+        """The object a route returns for `key` (the route and its parsed parameters), computed once per version."""
+        return self.results.get_or_compute(key, compute, weight)
 
     def entry(self, entry_id: str) -> dict[str, Any] | None:
-        """The stored entry with this id, or None."""
+        """The whole stored entry with this id (decoded afresh: callers may change it), or None."""
         docnum = self.ids.get(entry_id)
-        return self.entry_at(docnum) if docnum is not None else None
-
-    def entry_at(self, docnum: int) -> dict[str, Any]:
-        """The whole stored entry of a document number (a shallow copy: callers may add keys, not change lists)."""
-        view = self.view_at(docnum)
-        weight = 4 * view.weight  # decoded JSON takes a few times its text
-        if weight > CACHE_BYTES // 16:  # a popular entry decoded would push every cached result out
-            return view.entry()
-        return dict(self.cached(("entry", docnum), view.entry, weight))
+        return self.view_at(docnum).entry() if docnum is not None else None
 
     def view(self, entry_id: str) -> EntryView | None:
         """The stored entry with this id, to read in parts (see index/entry_view.py), or None."""
@@ -102,11 +109,6 @@ class Snapshot:
             self.stored.put(docnum, (view, PassagePostings(stems)), weight=view.weight + len(stems))
         return self.stored.get(docnum)
 
-    def cached(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
-        """A memo of results for this version, bounded by count and size (keys need not include the version);
-        `weight` estimates the value's bytes where its type doesn't tell (see index/lru.py)."""
-        return self.cache.get_or_compute(key, compute, weight)
-
 
 def open_snapshot(data: DataDir) -> Snapshot:
     """Open the live version; StoreError with a reason if there is none or it is unreadable."""
@@ -126,10 +128,12 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
         ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
         searcher = ix.searcher()
         facets, ids = _facet_table(searcher)
+        tables = Tables.read(path, searcher, ids)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
-        return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, path=path)
+        return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, tables,
+                        path=path)
     reason = f"index version {path.name} is unreadable: {type(failure).__name__}: {failure}"
     with warnings.catch_warnings():
         # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.
@@ -164,9 +168,8 @@ class IndexHandle:
     Every `check_interval` seconds a request looks at CURRENT (a tiny read) and at the live folder's file sizes (a
     stat each); a new version is opened in the request that notices it, the old snapshot is retired, not closed."""
 
-    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL, shared_cache: Path | None = None):
+    def __init__(self, data: DataDir, check_interval: float = CHECK_INTERVAL):
         self.data = data
-        self.shared_cache = shared_cache  # the folder of the result caches shared with the server's other workers
         self.check_interval = check_interval
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -200,9 +203,6 @@ class IndexHandle:
             fresh = open_snapshot(self.data)
         except StoreError as exc:
             return self._keep_or_raise(current, exc)
-        if self.shared_cache is not None and fresh.path is not None:
-            remove_stale(self.shared_cache, self.data.list_versions())
-            fresh.shared = SharedCache(cache_file(self.shared_cache, fresh.path.name))
         self._retire(fresh)
         return fresh
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from itertools import islice
 from typing import Any
 
@@ -16,8 +15,9 @@ from whoosh import query as Q
 from index.analysis import WORD, analyse, plain_analyzer, snowball_stem, stemming_analyzer
 from index.answers import build_answer
 from index.entry_view import NO_SOURCE, EntryView
+from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
-from index.params import ParamError, SearchParams
+from index.params import SearchParams
 from index.passages import PassagePostings
 from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
 from index.reader import Snapshot
@@ -32,7 +32,6 @@ GENERIC_STEM_TERMS = 8  # a stem in this many vocabulary terms is generic
 MIN_FREE_WORDS_FOR_PARTIAL = 2
 PARTIAL_MATCH_SHARE = 50  # percent of the free words
 MAX_FACET_VALUES = 25
-RESULT_WEIGHT = 256 * 1024  # about the memory of one search object (its JSON averages ~75 KB at 10k articles)
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
             continue
         word = g.text.lower()
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
-            right = snap.cached(("spelling", word), partial(_nearest_word, snap, word))
+            right = _nearest_word(snap, word)
             if right:
                 fixes.append((g.text, right))
     text = parsed.text
@@ -181,15 +180,6 @@ def _nearest_word(snap: Snapshot, word: str) -> str | None:
     return None
 
 
-def _by_support(snap: Snapshot) -> list[int]:
-    """Every document, the entries most articles back first (the order of a browse without a query)."""
-    def compute() -> list[int]:
-        support = {d: int(snap.searcher.stored_fields(d).get("n_sources") or 0)  # type: ignore[attr-defined]
-                   for d in snap.ids.values()}
-        return sorted(support, key=lambda d: (-support[d], d))
-    return list(snap.cached(("by-support",), compute))
-
-
 def _leaves(query: Q.Query) -> list[Q.Query]:
     """The terms and phrases an Or of Ors is made of, nested boosts multiplied in (a leaf that stands twice is
     listed twice: Whoosh's search scores it twice)."""
@@ -205,18 +195,16 @@ def leaf_scores(snap: Snapshot, leaf: Q.Query) -> dict[int, float]:
     query after query, and the index has one document per entry, so this is small)."""
     def compute() -> dict[int, float]:
         return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(leaf, limit=None)}
-    return snap.cached(("leaf-scores", leaf), compute, lambda scores: 100 * len(scores) + 256)
+    return snap.scores.get_or_compute(leaf, compute, lambda scores: 100 * len(scores) + 256)
 
 
 def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
     """Every document one group's query matches, with its score: the sum of the scores of the terms and phrases
     that match it, as Whoosh scores an Or."""
-    def compute() -> dict[int, float]:
-        total: Counter[int] = Counter()
-        for leaf in _leaves(query):
-            total.update(leaf_scores(snap, leaf))
-        return dict(total)
-    return snap.cached(("group-scores", query), compute, lambda scores: 100 * len(scores) + 256)
+    total: Counter[int] = Counter()
+    for leaf in _leaves(query):
+        total.update(leaf_scores(snap, leaf))
+    return dict(total)
 
 
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
@@ -226,7 +214,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     if not parsed.groups:
         if not params.filters:
             return []
-        return [(d, 0.0) for d in _by_support(snap)]
+        return [(d, 0.0) for d in snap.tables.by_support]
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
     sets = [set(s) for s in scored]
     named = [s for g, s in zip(parsed.groups, sets, strict=True) if g.terms]
@@ -261,23 +249,6 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     return ranked
 
 
-def run_search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
-    """The search object for `params` (cached per index version); ParamError(404) past the last page."""
-    def compute() -> dict[str, Any]:
-        if snap.shared is None:
-            return _search(snap, params, vocab, cues)
-        # Served by several processes: every one answers with the object the first one computed.
-        return dict(json.loads(search_json(snap, params, vocab, cues)))
-    return dict(snap.cached(params, compute, RESULT_WEIGHT))
-
-
-def search_json(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> bytes:
-    """The search object as JSON (what the API sends, and caches), shared by the processes serving the version
-    when the snapshot has a shared cache."""
-    key = f"search?{params.q!r}{params.filters!r}{params.page}:{params.per_page}"
-    return snap.shared_bytes(key, lambda: json.dumps(_search(snap, params, vocab, cues)).encode("ascii"))
-
-
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
     """Flag free words the index has never seen: only those get typo-tolerant (fuzzy) variants."""
     reader = snap.searcher.reader()
@@ -286,7 +257,9 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
             g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
 
 
-def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+    """The contract's search object for `params` (without entry URLs: the web layer names those); NotFound past
+    the last page."""
     parsed = parse_query(params.q, vocab, cues)
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
@@ -296,7 +269,7 @@ def _search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues)
     total = len(allowed)
     pages = max(1, -(-total // params.per_page))
     if params.page > pages:
-        raise ParamError([f"page {params.page} is past the last page ({pages})"], status=404)
+        raise NotFound(f"page {params.page} is past the last page ({pages})")
     corrected = _correction(snap, parsed) if parsed.groups else None
     stems = query_stems(parsed, corrected, generic_stems(vocab))
     start = (params.page - 1) * params.per_page
@@ -339,7 +312,6 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
         "summary": entry.get("summary", ""),
         "snippet": highlight(quoted, stems.all),
         "score": round(score, 4),
-        "url": f"/entries/{entry['id']}",
         "facets": {f: list(v) for f, v in snap.facets[docnum].items() if f != "kind"},
         "sources": sources,
         "source_count": view.source_count,

@@ -11,30 +11,13 @@ MIN_PREFIX = 2
 MAX_SUGGESTIONS = 8
 
 
-def _table(snap: Snapshot) -> list[tuple[str, str, str, str, int, bool]]:
-    """(folded text, text, id, kind, article count, is an alias) for every name and alias, once per version."""
-    rows = []
-    for eid, docnum in snap.ids.items():
-        stored = snap.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-        if "names" in stored:  # the stored names, not the entry decoded (sources and passages run to megabytes)
-            names, kind, n = stored["names"].split("\n"), stored["kind"], int(stored.get("n_sources") or 0)
-        else:  # an index written before names were stored
-            view = snap.view_at(docnum)
-            names = list(dict.fromkeys([view.head["name"], *view.head.get("aliases", [])]))
-            kind, n = view.head["kind"], view.source_count
-        for text in names:
-            rows.append((fold(text), text, eid, kind, n, text != names[0]))
-    return rows
-
-
 def suggest(snap: Snapshot, prefix: str, limit: int = MAX_SUGGESTIONS) -> list[dict[str, Any]]:
     """Names and aliases with a word starting with `prefix` (whole-name starts first), one per entry."""
     want = " ".join(fold(prefix).split())
     if len(want) < MIN_PREFIX:
         return []
-    rows = snap.cached(("suggest-table",), lambda: _table(snap))
     scored = []
-    for folded, text, eid, kind, n, is_alias in rows:
+    for folded, text, eid, kind, n, is_alias in snap.tables.suggestions:
         if folded == want or folded.startswith(want + " "):
             rank = 0  # the prefix is the name's whole first word(s): "deep" → "Deep tissue massage"
         elif folded.startswith(want):

@@ -153,15 +153,6 @@ def _phones_in_regions(text: str, regions: list[str]) -> list[tuple[str, str]]:
     return [(e164, display) for e164, (_, display) in sorted(seen.items(), key=lambda kv: kv[1][0])]
 
 
-def display_phone(e164: str) -> str:
-    """A phone number as people write it in its own country, e.g. (425) 347-8614 or 0113 496 0123."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
 def addresses_in(text: str) -> list[str]:
     """Street addresses in `text` that end with a postcode of a known country."""
     out = []

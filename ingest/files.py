@@ -213,22 +213,28 @@ def read_article(file: Path, rel: str) -> Article | Skipped:
     return article
 
 
-def ingest_files(
-    paths: Iterable[Path], vocab: Vocabulary, progress: Callable[[int, int], None] | None = None
-) -> IngestResult:
-    """Read every article under `paths` and extract it; never raises for a bad file. `progress(done, total)`."""
+def read_articles(
+    paths: Iterable[Path], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """Every article under `paths`, parsed, with furniture repeated across pages dropped, and every file skipped
+    with its reason; never raises for a bad file. `progress(done, total)` after each file."""
     found, skipped = discover(paths)
-    result = IngestResult(skipped=list(skipped))
     articles: list[Article] = []
     for done, (rel, file) in enumerate(found, 1):
         outcome = read_article(file, rel)
         if progress:
             progress(done, len(found))
         if isinstance(outcome, Skipped):
-            result.skipped.append(outcome)
+            skipped.append(outcome)
         else:
             articles.append(outcome)
     drop_repeated_blocks(articles)
+    return articles, skipped
+
+
+def extract_articles(articles: list[Article], vocab: Vocabulary, skipped: list[Skipped]) -> IngestResult:
+    """Extract every article (one extraction per distinct page); `skipped` are the files reading skipped."""
+    result = IngestResult(skipped=list(skipped))
     by_id: dict[str, Extraction] = {}
     for article in articles:
         try:

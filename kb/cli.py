@@ -12,12 +12,14 @@ from typing import Any
 
 import click
 
+from index.errors import NotFound
 from index.params import ParamError, parse_params
 from index.store import StoreError, version_or_none
-from ingest.contacts import display_phone
 from kb.config import resolve_data_dir
-from kb.knowledge import IngestFailed, KnowledgeBase
-from kb.model import KINDS
+from kb.knowledge import KnowledgeBase, Version
+from kb.model import KINDS, display_phone
+from kb.pipeline import IngestFailed
+from web.links import entry_url
 
 FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
 
@@ -33,9 +35,13 @@ def with_kb(func: Callable[..., Any]) -> Callable[..., Any]:
                   help="Knowledge-base folder (default: $KB_DATA_DIR, else ./kb-data).")
     @functools.wraps(func)
     def wrapper(*args: Any, data_dir: str | None, **kwargs: Any) -> Any:
-        kb = KnowledgeBase(resolve_data_dir(data_dir))
+        kb = KnowledgeBase(resolve_data_dir(data_dir), entry_url=entry_url)  # URLs as the API gives them
         try:
             return func(kb, *args, **kwargs)
+        except NotFound as exc:
+            hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            click.echo(f"kb: {exc}{hint}", err=True)
+            sys.exit(1)
         except (StoreError, ParamError) as exc:
             click.echo(f"kb: {exc}", err=True)
             sys.exit(1)
@@ -88,27 +94,30 @@ def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, 
     counts = ", ".join(f"{n} {kind}s" for kind, n in m["entries"].items())
     click.echo(f"Ingested {len(report.result.extractions)} article(s); the knowledge base has {m['articles']} "
                f"article(s) and {counts}. Skipped {len(m['skipped'])}. Index version {m['index_version']}.")
-    _print_entries(kb)
-    if m["discovered"]:
-        click.echo("Discovered (not in the vocabulary; candidates to add to kb/data):")
-        for d in m["discovered"]:
-            click.echo(f"  {d['kind']:<9} {d['name']}  ({', '.join(d['paths'])})")
+    _print_entries(kb.current(), m)
 
 
-def _print_entries(kb: KnowledgeBase) -> None:
-    """Every entry by kind, and each clinic's contact facts: what a clinic checks after an ingest."""
+def _print_entries(version: Version, manifest: dict[str, Any]) -> None:
+    """Every entry by kind (the vocabulary's, then the discovered), and each clinic's contact facts: what a clinic
+    checks after an ingest. The numbers are the summary's: a kind's vocabulary and discovered lists add up to it."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
-    for entry in kb.entries():
+    for entry in version.entries():
         by_kind.setdefault(entry["kind"], []).append(entry)
     for kind in ("condition", "technique", "benefit"):
         known = [e["name"] for e in by_kind.get(kind, []) if not e.get("discovered")]
-        if known:
-            click.echo(f"{kind.capitalize()}s ({len(known)}): {'; '.join(known)}")
+        found = manifest.get("discovered_entries", {}).get(kind, 0)
+        if known or found:
+            more = f", and {found} discovered (below)" if found else ""
+            click.echo(f"{kind.capitalize()}s: {len(known)} from the vocabulary{more}: {'; '.join(known)}")
     for clinic in by_kind.get("clinic", []):
         contact = clinic.get("contact") or {}
         facts = [display_phone(p["value"]) for p in contact.get("phones", [])[:2]]
         facts += [a["value"] for a in contact.get("addresses", [])[:1]]
         click.echo(f"Clinic: {clinic['name']}" + (f" — {'; '.join(facts)}" if facts else ""))
+    if manifest["discovered"]:
+        click.echo("Discovered (not in the vocabulary; candidates to add to kb/data):")
+        for d in manifest["discovered"]:
+            click.echo(f"  {d['kind']:<9} {d['name']}  ({', '.join(d['paths'])})")
 
 
 @main.command()
@@ -132,7 +141,7 @@ def search(kb: KnowledgeBase, query: str, kinds: tuple[str, ...], facets: tuple[
         params = parse_params({"q": query, "per_page": str(limit)}, multi)
     except ParamError as exc:
         raise click.UsageError(str(exc)) from exc
-    result = kb.search(params)
+    result = kb.current().search(params).data
     if as_json:
         _emit(result)
         return
@@ -166,12 +175,13 @@ def _print_search(result: dict[str, Any]) -> None:
 
 
 @main.command()
-@click.argument("entry_id")
+@click.argument("entry_name", metavar="ID_OR_NAME")
 @click.option("--json", "as_json", is_flag=True)
 @with_kb
-def show(kb: KnowledgeBase, entry_id: str, as_json: bool) -> None:
-    """One entry with all its sources."""
-    entry = kb.entry(entry_id)
+def show(kb: KnowledgeBase, entry_name: str, as_json: bool) -> None:
+    """One entry with all its sources, by id (condition-sciatica) or by name or alias (sciatica)."""
+    version = kb.current()
+    entry = version.entry(version.resolve(entry_name))
     if as_json:
         _emit(entry)
         return
@@ -206,7 +216,7 @@ def show(kb: KnowledgeBase, entry_id: str, as_json: bool) -> None:
 @with_kb
 def export(kb: KnowledgeBase, kinds: tuple[str, ...]) -> None:
     """Every entry as JSON Lines (the /api/entries/<id> object)."""
-    for entry in kb.entries(kinds):
+    for entry in kb.current().entries(kinds):
         click.echo(json.dumps(entry, ensure_ascii=False))
 
 
@@ -215,7 +225,7 @@ def export(kb: KnowledgeBase, kinds: tuple[str, ...]) -> None:
 @with_kb
 def stats(kb: KnowledgeBase, as_json: bool) -> None:
     """Counts by kind, articles, clinics, index version and size."""
-    s = kb.stats()
+    s = kb.current().stats()
     if as_json:
         _emit(s)
         return
@@ -238,7 +248,7 @@ def eval_command(kb: KnowledgeBase, queries_file: Path, as_json: bool) -> None:
         queries = load_queries(queries_file)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    report = evaluate(kb, queries)
+    report = evaluate(kb.current(), queries)
     if as_json:
         _emit(report)
         return

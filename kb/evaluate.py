@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from index.params import SearchParams
-from kb.knowledge import KnowledgeBase
+from kb.knowledge import Version
 
 TOP = 5
 
@@ -35,11 +35,11 @@ def first_relevant_rank(results: list[dict[str, Any]], wanted: set[str]) -> int 
     return None
 
 
-def evaluate(kb: KnowledgeBase, queries: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(version: Version, queries: list[dict[str, Any]]) -> dict[str, Any]:
     """Run every query and score it; a nothing-relevant query passes only when it returns no result."""
     rows = []
     for i, q in enumerate(queries):
-        result = kb.search(SearchParams(q=q["query"], per_page=TOP))
+        result = version.search(SearchParams(q=q["query"], per_page=TOP)).data
         wanted = set(q.get("must_top5") or [])
         out_of_scope = bool(q.get("nothing_relevant"))
         rank = None if out_of_scope else first_relevant_rank(result["results"], wanted)

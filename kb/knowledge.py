@@ -1,128 +1,184 @@
-"""The knowledge base as the CLI and the web app see it: ingest, search, entries, suggestions, stats."""
+"""The knowledge base as the CLI and the web app see it: ingest through the pipeline, and one index version per
+request for search, entries, suggestions, the A–Z and stats."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.build import build_version, load_extractions
-from index.params import ParamError, SearchParams
+from index.answers import clinic_summary
+from index.errors import NotFound
+from index.params import SearchParams
+from index.query import MAX_QUERY_CHARS, normalise_query
 from index.reader import IndexHandle, Snapshot
-from index.search import run_search, search_json
-from index.store import DataDir, StoreError, checkpoint
+from index.search import search
+from index.store import DataDir
 from index.suggest import suggest
-from ingest.files import IngestResult, ingest_files
+from kb import pipeline
 from kb.cues import Cues, load_cues
-from kb.vocabulary import Vocabulary
+from kb.model import KINDS, entry_id
+from kb.vocabulary import Vocabulary, fold
+
+EntryUrl = Callable[[str], str]  # entry id to the entry's page (the web layer's URL scheme)
+RESOLVE_HINTS = 3  # ids suggested when `kb show NAME` finds nothing
 
 
-class IngestFailed(RuntimeError):
-    """Nothing was published: no article could be read, or --strict met a skipped file."""
+@dataclass(frozen=True)
+class SearchResult:
+    """A search object and its JSON, made once: the page and its JSON twin are served from the same result."""
 
-    def __init__(self, message: str, result: IngestResult):
-        super().__init__(message)
-        self.result = result
+    data: dict[str, Any]
+    json: bytes
 
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> SearchResult:
+        """The result of a search object."""
+        return cls(data, json.dumps(data, ensure_ascii=False).encode("utf-8") + b"\n")
 
-@dataclass
-class IngestReport:
-    """What an ingest did: the manifest of the published version and the per-file outcomes."""
-
-    manifest: dict[str, Any]
-    result: IngestResult
+    @property
+    def weight(self) -> int:
+        """About the memory it holds (the object takes a few times its JSON)."""
+        return 4 * len(self.json)
 
 
 class KnowledgeBase:
     """One data directory with its vocabulary; cheap to create, holds one open index per process."""
 
     def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None,
-                 shared_cache: Path | None = None):
+                 entry_url: EntryUrl | None = None):
         self.data = DataDir(data_dir)
         self.vocab = vocab or Vocabulary.load()
         self.cues = cues or load_cues()
-        self.handle = IndexHandle(self.data, shared_cache=shared_cache)
+        self.entry_url = entry_url  # None: results and entries carry no `url` (only the web layer names pages)
+        self.handle = IndexHandle(self.data)
 
-    def snapshot(self) -> Snapshot:
-        """The live index version (StoreError when there is none)."""
-        return self.handle.snapshot()
+    def ingest(self, sources: list[Path], add: bool = False, strict: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> pipeline.IngestReport:
+        """Read `sources` and publish a new version (kb/pipeline.py)."""
+        return pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress)
 
-    def ingest(self, paths: list[Path], add: bool = False, strict: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> IngestReport:
-        """Read `paths` and publish a new version: the whole KB, or with `add` merged into the live one."""
-        with self.data.lock():
-            checkpoint("locked")
-            result = ingest_files(paths, self.vocab, progress)
-            skipped = [{"path": s.path, "reason": s.reason} for s in result.skipped]
-            if strict and skipped:
-                raise IngestFailed(f"{len(skipped)} file(s) skipped and --strict is set: nothing was published",
-                                   result)
-            extractions = result.extractions
-            if add and self.data.current() is not None:
-                fresh = {e.article_id for e in extractions} | {e.path for e in extractions}
-                kept = [e for e in load_extractions(self.data.current_path())
-                        if e.article_id not in fresh and e.path not in fresh]
-                extractions = kept + extractions
-            if not result.extractions:
-                raise IngestFailed("no article could be ingested: nothing was published", result)
-            manifest = build_version(self.data, extractions, self.vocab, skipped)
-        return IngestReport(manifest, result)
+    def current(self) -> Version:
+        """The live version, for one request or command to use throughout (StoreError when there is none)."""
+        return Version(self, self.handle.snapshot())
 
-    def search(self, params: SearchParams) -> dict[str, Any]:
-        """The contract's search object."""
-        return run_search(self.snapshot(), params, self.vocab, self.cues)
 
-    def search_json(self, params: SearchParams) -> bytes:
-        """The contract's search object as JSON bytes."""
-        return search_json(self.snapshot(), params, self.vocab, self.cues)
+class Version:
+    """The knowledge base as one request sees it: every answer from the same index version."""
+
+    def __init__(self, kb: KnowledgeBase, snap: Snapshot):
+        self.kb = kb
+        self.snap = snap
+
+    @property
+    def index_version(self) -> str:
+        """The version's name."""
+        return self.snap.version
+
+    def _linked(self, item: dict[str, Any]) -> dict[str, Any]:
+        if self.kb.entry_url is not None:
+            item["url"] = self.kb.entry_url(item["id"])
+        return item
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """The contract's search object (and its JSON) for `params`; NotFound past the last page."""
+        def compute() -> SearchResult:
+            data = search(self.snap, params, self.kb.vocab, self.kb.cues)
+            data["results"] = [self._linked(r) for r in data["results"]]
+            # The welcome page (no query, no filter) suggests the topics most articles discuss.
+            data["topics"] = self.snap.tables.topics if not params.q and not params.filters else []
+            return SearchResult.of(data)
+        result: SearchResult = self.snap.result(("search", params), compute)
+        return result
 
     def entry(self, entry_id: str) -> dict[str, Any]:
-        """One entry with every field and source; ParamError(404) when there is none."""
-        entry = self.snapshot().entry(entry_id)
-        if entry is None:
-            raise ParamError([f"no entry with id {entry_id!r}"], status=404)
-        entry["url"] = f"/entries/{entry['id']}"
-        return entry
+        """One entry with every field and source, and the contacts of its clinics; NotFound when there is none."""
+        def compute() -> dict[str, Any]:
+            entry = self.snap.entry(entry_id)
+            if entry is None:
+                raise NotFound(f"no entry with id {entry_id!r}")
+            clinic_ids = dict.fromkeys(r["id"] for r in entry.get("related", []) if r["kind"] == "clinic")
+            entry["clinics"] = [clinic_summary(v.head) for v in map(self.snap.view, clinic_ids) if v is not None]
+            return self._linked(entry)
+        found: dict[str, Any] = self.snap.result(("entry", entry_id), compute, _json_weight)
+        return found
 
     def entries(self, kinds: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
-        """Every entry (of the given kinds), in id order."""
-        snap = self.snapshot()
-        for eid in sorted(snap.ids):
-            entry = snap.entry_at(snap.ids[eid])
-            if not kinds or entry["kind"] in kinds:
-                entry["url"] = f"/entries/{entry['id']}"
-                yield entry
+        """Every entry (of the given kinds), in id order, decoded one at a time (for export)."""
+        for eid in sorted(self.snap.ids):
+            if kinds and self.snap.tables.rows[eid].kind not in kinds:
+                continue
+            entry = self.snap.entry(eid)
+            if entry is not None:
+                yield self._linked(entry)
+
+    def resolve(self, name_or_id: str) -> str:
+        """The id of the entry with this id, name or alias ("sciatica" → condition-sciatica); NotFound with the
+        nearest ids when there is none, or with every match when a name belongs to several entries."""
+        if name_or_id in self.snap.ids:
+            return name_or_id
+        want = fold(name_or_id)
+        rows = self.snap.tables.rows
+        named = [r.id for r in rows.values() if want in (fold(n) for n in r.names)]
+        named += [i for kind in KINDS if (i := entry_id(kind, name_or_id)) in rows and i not in named]
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise NotFound(f"{name_or_id!r} names {len(named)} entries: give one id", named)
+        raise NotFound(f"no entry with id or name {name_or_id!r}", self._hints(name_or_id))
+
+    def _hints(self, text: str) -> list[str]:
+        """The ids a search for `text` finds first (typos forgiven), for "did you mean"."""
+        kind, _, rest = text.partition("-")
+        words = (rest if kind in KINDS else text).replace("-", " ")[:MAX_QUERY_CHARS]
+        found = search(self.snap, SearchParams(q=normalise_query(words), per_page=RESOLVE_HINTS), self.kb.vocab,
+                       self.kb.cues)
+        return [r["id"] for r in found["results"]]
 
     def suggest(self, prefix: str) -> dict[str, Any]:
         """The contract's suggestion object."""
-        return {"query": prefix, "suggestions": suggest(self.snapshot(), prefix)}
+        found: dict[str, Any] = self.snap.result(
+            ("suggest", prefix), lambda: {"query": prefix, "suggestions": suggest(self.snap, prefix)}, _json_weight)
+        return found
+
+    def conditions(self, region: str = "") -> dict[str, Any]:
+        """The A–Z of conditions with how many articles discuss each, by first letter; `region` narrows it to one
+        body region (NotFound when no condition has it)."""
+        def compute() -> dict[str, Any]:
+            rows = sorted((r for r in self.snap.tables.rows.values() if r.kind == "condition"),
+                          key=lambda r: fold(r.name))
+            regions: dict[str, int] = defaultdict(int)
+            for r in rows:
+                for name in r.body_region:
+                    regions[name] += 1
+            if region and region not in regions:
+                raise NotFound(f"no condition in the articles has the body region {region[:40]!r}")
+            shown = [r for r in rows if not region or region in r.body_region]
+            letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in shown:
+                first = fold(r.name)[:1].upper()
+                letters[first if first.isalpha() else "#"].append(self._linked(
+                    {"id": r.id, "name": r.name, "source_count": r.n_sources, "body_region": list(r.body_region)}))
+            return {"region": region or None, "total": len(rows), "shown": len(shown),
+                    "regions": [{"value": name, "count": n, "selected": name == region}
+                                for name, n in sorted(regions.items())],
+                    "letters": [{"letter": k, "entries": v} for k, v in letters.items()]}
+        found: dict[str, Any] = self.snap.result(("conditions", region), compute, _json_weight)
+        return found
 
     def stats(self) -> dict[str, Any]:
         """Counts by kind, articles, clinics, index version and size."""
-        snap = self.snapshot()
-        path = self.data.current_path()
-        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-        m = snap.manifest
-        return {"index_version": snap.version, "created": m.get("created"), "articles": m.get("articles", 0),
+        m = self.snap.manifest
+        size = sum(p.stat().st_size for p in self.snap.path.rglob("*") if p.is_file()) if self.snap.path else 0
+        return {"index_version": self.snap.version, "created": m.get("created"), "articles": m.get("articles", 0),
                 "entries": m.get("entries", {}), "clinics": m.get("clinics", []),
                 "discovered": len(m.get("discovered", [])), "skipped": len(m.get("skipped", [])),
-                "index_bytes": size, "versions": self.data.list_versions()}
+                "index_bytes": size, "versions": self.kb.data.list_versions()}
 
-    def public_reason(self, exc: StoreError) -> str:
-        """The reason, without where the data directory is on disk (HTTP clients get it; operators know where)."""
-        text = str(exc)
-        roots = {self.data.root.resolve(), self.data.root.absolute()}  # a relative path says nothing of where
-        for root in sorted(map(str, roots), key=len, reverse=True):
-            text = text.replace(root, "DATA_DIR")
-        return text
 
-    def health(self) -> tuple[int, dict[str, Any]]:
-        """(HTTP status, body) for /healthz: ok, or 503 in the contract's error shape with the reason."""
-        try:
-            snap = self.snapshot()
-        except StoreError as exc:
-            reason = self.public_reason(exc)
-            return 503, {"ok": False, "status": 503, "error": "the knowledge base is not available",
-                         "errors": [reason], "reason": reason, "entries": 0, "index_version": None}
-        return 200, {"status": "ok", "entries": len(snap.ids), "index_version": snap.version}
+def _json_weight(value: Any) -> int:
+    """About the memory a decoded JSON object holds: a few times its text."""
+    return 4 * len(json.dumps(value, ensure_ascii=False))

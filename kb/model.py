@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+import phonenumbers
+
 KINDS = ("condition", "benefit", "technique", "clinic")
 Kind = Literal["condition", "benefit", "technique", "clinic"]
 BlockKind = Literal["paragraph", "item"]
@@ -22,6 +24,15 @@ def slugify(text: str) -> str:
 def entry_id(kind: str, name: str) -> str:
     """The stable entry id for a kind and canonical name, e.g. ``condition-sciatica``."""
     return f"{kind}-{slugify(name)}"
+
+
+def display_phone(e164: str) -> str:
+    """A phone number as people write it in its own country, e.g. (425) 347-8614 or 0113 496 0123."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def article_id(path: str, url: str | None) -> str:

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.knowledge import KnowledgeBase
+from kb.knowledge import KnowledgeBase, Version
 from kb.local_server import free_port, kb_executable, stop, wait_for
 from web import create_app
+from web.links import entry_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -28,9 +29,9 @@ def sample_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_kb(sample_data_dir: Path) -> KnowledgeBase:
-    """The samples knowledge base, opened."""
-    return KnowledgeBase(sample_data_dir)
+def sample_kb(sample_data_dir: Path) -> Version:
+    """The samples knowledge base's live version, opened (URLs as the web layer names them)."""
+    return KnowledgeBase(sample_data_dir, entry_url=entry_url).current()
 
 
 @pytest.fixture()

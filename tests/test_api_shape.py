@@ -118,5 +118,5 @@ def test_a_wrong_body_fails_validation(doc):
     """The check above can fail: a search object without `total` is rejected."""
     validator = response_validator(doc, "/api/search", 200)
     body = {"query": "", "corrected_query": None, "page": 1, "per_page": 10, "results": [], "facets": {},
-            "answer": None, "notice": None}
+            "answer": None, "notice": None, "topics": []}
     assert [e.message for e in validator.iter_errors(body)] == ["'total' is a required property"]

@@ -66,12 +66,11 @@ def test_add_merges_and_replaces(runner: CliRunner, data_dir: Path) -> None:
     assert json.loads(out)["articles"] == 1  # without --add the named sources are the whole knowledge base
 
 
-def test_search_json_is_the_api_object(runner: CliRunner, sample_data_dir: Path) -> None:
+def test_search_json_is_the_api_object(runner: CliRunner, sample_data_dir: Path, client) -> None:  # type: ignore[no-untyped-def]
     code, out = run(runner, "search", "sciatica", "--json", "--limit", "3", "--data-dir", sample_data_dir)
     assert code == 0
     result = json.loads(out)
-    assert list(result) == ["query", "corrected_query", "total", "page", "per_page", "results", "facets",
-                            "answer", "notice"]
+    assert result == client.get("/api/search?q=sciatica&per_page=3").get_json()
     assert result["per_page"] == 3 and result["results"][0]["id"] == "condition-sciatica"
 
 
@@ -90,7 +89,15 @@ def test_show_and_missing_entry(runner: CliRunner, sample_data_dir: Path) -> Non
     entry = json.loads(run(runner, "show", "condition-sciatica", "--json", "--data-dir", sample_data_dir)[1])
     assert entry["id"] == "condition-sciatica" and entry["url"] == "/entries/condition-sciatica"
     code, out = run(runner, "show", "condition-nope", "--data-dir", sample_data_dir)
-    assert code == 1 and "no entry with id 'condition-nope'" in out
+    assert code == 1 and "no entry with id or name 'condition-nope'" in out
+
+
+def test_show_takes_a_name_or_alias_and_suggests_ids(runner: CliRunner, sample_data_dir: Path) -> None:
+    by_id = run(runner, "show", "condition-sciatica", "--json", "--data-dir", sample_data_dir)[1]
+    for name in ("sciatica", "Sciatica", "sciatic nerve pain"):
+        assert run(runner, "show", name, "--json", "--data-dir", sample_data_dir) == (0, by_id)
+    code, out = run(runner, "show", "sciatca", "--data-dir", sample_data_dir)
+    assert code == 1 and "(did you mean: condition-sciatica" in out
 
 
 def test_export_is_json_lines_of_entries(runner: CliRunner, sample_data_dir: Path) -> None:

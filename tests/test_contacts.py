@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ingest.clinic_facts import clinic_facts
-from ingest.contacts import addresses_in, clinic_names_in, display_phone, hours_in, phones_in
+from ingest.contacts import addresses_in, clinic_names_in, hours_in, phones_in
 from ingest.parse import parse_article
+from kb.model import display_phone
 
 
 def test_phones_of_several_countries() -> None:

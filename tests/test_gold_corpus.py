@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from ingest.files import IngestResult, ingest_files
+from ingest.files import IngestResult
+from kb.pipeline import extract_sources
 from kb.vocabulary import Vocabulary
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -19,7 +20,7 @@ THRESHOLD = 0.9
 
 @pytest.fixture(scope="module")
 def result() -> IngestResult:
-    return ingest_files([CORPUS / "pages"], Vocabulary.load())
+    return extract_sources([CORPUS / "pages"], Vocabulary.load())
 
 
 def _found(result: IngestResult, kind: str) -> dict[str, set[str]]:

@@ -19,9 +19,10 @@ from hostile import ARTICLE, Expect, page, write_corpus
 
 from index.params import parse_params
 from ingest.decode import declared_charset, decode
-from ingest.files import MAX_NESTING, discover, ingest_files, read_article
+from ingest.files import MAX_NESTING, discover, read_article
 from kb.cli import main
-from kb.knowledge import IngestReport, KnowledgeBase
+from kb.knowledge import KnowledgeBase
+from kb.pipeline import IngestReport, extract_sources
 from kb.vocabulary import Vocabulary
 
 
@@ -62,8 +63,9 @@ def test_every_hostile_file_is_parsed_or_skipped_with_its_reason(
 def test_hostile_ingest_publishes_a_searchable_version_quickly(
         ingested: tuple[KnowledgeBase, IngestReport, float]) -> None:
     kb, report, seconds = ingested
-    assert report.manifest["index_version"] == kb.snapshot().version
-    result = kb.search(parse_params({"q": "sciatica"}, {}))
+    version = kb.current()
+    assert report.manifest["index_version"] == version.index_version
+    result = version.search(parse_params({"q": "sciatica"}, {})).data
     assert result["total"] >= 1
     assert seconds < 30, f"the hostile corpus took {seconds:.1f}s to ingest"
 
@@ -138,6 +140,6 @@ def test_nesting_limit_is_generous_for_real_pages(tmp_path: Path) -> None:
 def test_a_bad_article_does_not_stop_the_others(tmp_path: Path) -> None:
     (tmp_path / "good.html").write_text(page("Sciatica", f"<p>{ARTICLE}</p>"))
     (tmp_path / "bad.md").write_text("---\ntitle: *undefined_alias\n---\n" + ARTICLE)
-    result = ingest_files([tmp_path], Vocabulary.load())
+    result = extract_sources([tmp_path], Vocabulary.load())
     assert [e.path for e in result.extractions] == ["good.html"]
     assert [s.path for s in result.skipped] == ["bad.md"]

@@ -34,7 +34,7 @@ def test_query_set_is_big_and_balanced() -> None:
 
 
 def test_quality_gate(corpus_dir: Path) -> None:
-    report = evaluate(KnowledgeBase(corpus_dir), load_queries(QUERIES))
+    report = evaluate(KnowledgeBase(corpus_dir).current(), load_queries(QUERIES))
     misses = [(r["id"], r["query"], r["top"]) for r in report["queries"] if not r["ok"]]
     summary = report["summary"]
     assert summary["hit_at_5"] >= 0.9, misses
@@ -58,5 +58,5 @@ def test_a_failing_query_fails_the_gate(corpus_dir: Path, tmp_path: Path) -> Non
     bad.write_text(json.dumps({"queries": [
         {"id": "x1", "query": "sciatica", "must_top5": ["no-such-page.html"], "nothing_relevant": False},
         {"id": "x2", "query": "sciatica", "must_top5": [], "nothing_relevant": True}]}))
-    summary = evaluate(KnowledgeBase(corpus_dir), load_queries(bad))["summary"]
+    summary = evaluate(KnowledgeBase(corpus_dir).current(), load_queries(bad))["summary"]
     assert (summary["hit_at_5"], summary["out_of_scope_ok"]) == (0.0, 0)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.files import ingest_files
 from kb.model import Extraction
+from kb.pipeline import extract_sources
 from kb.vocabulary import Vocabulary
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -17,7 +17,7 @@ WHY_NMT = "004_106da2731041b397.txt"
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, Extraction]:
-    result = ingest_files([SAMPLES / NMT_BACK_PAIN, SAMPLES / WHY_NMT], Vocabulary.load())
+    result = extract_sources([SAMPLES / NMT_BACK_PAIN, SAMPLES / WHY_NMT], Vocabulary.load())
     assert result.skipped == []
     return {ex.path: ex for ex in result.extractions}
 

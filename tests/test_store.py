@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from index.build import build_version
 from index.params import parse_params
 from index.reader import IndexHandle, open_snapshot
 from index.store import GRACE_SECONDS, KEEP_VERSIONS, PAUSE_ENV, STAGES, DataDir, StoreError
-from ingest.files import ingest_files
+from kb import pipeline
 from kb.cli import main
 from kb.cues import Cues, load_cues
 from kb.knowledge import KnowledgeBase
@@ -57,14 +56,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def extractions(corpus: Path, vocab: Vocabulary) -> list[Extraction]:
-    return ingest_files([corpus], vocab).extractions
+    return pipeline.extract_sources([corpus], vocab).extractions
 
 
 def publish(data: Path, extractions: list[Extraction], vocab: Vocabulary) -> str:
     """Build and publish a version from ready extractions (what `kb ingest` does after reading files)."""
     store = DataDir(data)
     with store.lock():
-        return str(build_version(store, extractions, vocab, [])["index_version"])
+        return str(pipeline.publish(store, extractions, vocab, []).manifest["index_version"])
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +87,7 @@ def kb_of(data: Path, vocab: Vocabulary, cues: Cues) -> KnowledgeBase:
 
 def searchable(data: Path, vocab: Vocabulary, cues: Cues) -> int:
     """How many results `jaw pain` finds in the live version (opening it fresh, as a new server would)."""
-    return int(kb_of(data, vocab, cues).search(parse_params({"q": "jaw pain"}, {}))["total"])
+    return int(kb_of(data, vocab, cues).current().search(parse_params({"q": "jaw pain"}, {})).data["total"])
 
 
 def leftovers(data: Path) -> list[str]:
@@ -132,7 +131,7 @@ def test_a_serving_handle_switches_to_the_new_version_and_the_old_snapshot_keeps
     assert new.version != old.version
     assert new.version == DataDir(copy_of_base).current()
     assert old.ids == new.ids  # a request that started on the old snapshot finishes on it
-    assert old.entry_at(0)["id"] == new.entry_at(0)["id"]
+    assert old.view_at(0).head["id"] == new.view_at(0).head["id"]
     handle.close()
 
 
@@ -205,7 +204,7 @@ def test_rollback_command(copy_of_base: Path, extractions: list[Extraction], voc
     result = runner.invoke(main, ["rollback", "--to", "nope", *args])
     assert result.exit_code == 1
     assert "no index version 'nope'" in result.stderr
-    assert kb.search(parse_params({"q": "jaw"}, {}))["total"] > 0
+    assert kb.current().search(parse_params({"q": "jaw"}, {})).data["total"] > 0
 
 
 def test_rollback_mends_a_damaged_pointer(copy_of_base: Path) -> None:
@@ -489,7 +488,7 @@ def test_open_snapshot_names_the_version_in_every_error(copy_of_base: Path) -> N
 
 
 def test_grace_and_keep_defaults_are_documented() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section: operations -->")[1].split("<!-- /section: operations -->")[0]
     assert f"{GRACE_SECONDS} seconds" in section
     assert f"last {KEEP_VERSIONS}" in section

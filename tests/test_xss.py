@@ -76,7 +76,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="module")
 def entry_ids(app: Flask) -> list[str]:
     kb: KnowledgeBase = app.extensions["kb"]
-    return sorted(kb.snapshot().ids)
+    return sorted(kb.current().snap.ids)
 
 
 def assert_inert(html: str, where: str) -> None:

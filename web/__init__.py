@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, g
 
-from ingest.contacts import display_phone
 from kb.config import resolve_data_dir
-from kb.knowledge import KnowledgeBase
+from kb.knowledge import KnowledgeBase, Version
+from kb.model import display_phone
+from web.links import entry_url
 
 MAX_REQUEST_BYTES = 16 * 1024  # every route is GET; a body is never needed
 
@@ -19,16 +20,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then KB_-prefixed environment variables, then `config` (tests)."""
     app = Flask(__name__)
     app.config.update(DATA_DIR=str(resolve_data_dir()), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base",
-                      SHARED_CACHE_DIR=None)
+                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base")
     app.config.from_prefixed_env("KB")
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.add_template_filter(display_phone, "phone")
-    # `kb serve`'s workers share search results through files in a folder of the server's (index/shared_cache.py).
-    shared = app.config["SHARED_CACHE_DIR"]
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), shared_cache=Path(shared) if shared else None)
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url)
 
     from web import api, errors, headers, pages
 
@@ -40,8 +38,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def knowledge_base() -> KnowledgeBase:
-    """The app's knowledge base (one per process, opened on first use)."""
-    from flask import current_app
-
+    """The app's knowledge base (one per process, its index opened on first use)."""
     kb: KnowledgeBase = current_app.extensions["kb"]
     return kb
+
+
+def current() -> Version:
+    """The index version this request reads: taken once per request and kept on `g`, so a page never mixes two
+    versions when a new one is published mid-request (StoreError when there is none)."""
+    if "kb_version" not in g:
+        g.kb_version = knowledge_base().current()
+    version: Version = g.kb_version
+    return version

@@ -1,4 +1,4 @@
-"""JSON API: search, entries, suggestions, health and the OpenAPI description."""
+"""JSON API: search, entries, suggestions, the A–Z, health and the OpenAPI description."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from index.params import ParamError
 from index.query import MAX_QUERY_CHARS
-from web import knowledge_base
+from index.store import StoreError
+from web import current
+from web.errors import public_reason
 from web.openapi import openapi_document
 from web.searching import params_from
 
@@ -15,19 +17,14 @@ bp = Blueprint("api", __name__)
 
 @bp.get("/api/search")
 def search() -> Response:
-    """The contract's search object; the body is cached per index version and query string."""
-    kb = knowledge_base()
-    # Search traffic repeats: a repeated query costs a dictionary look-up, not a search and a serialisation (and a
-    # query another worker answered, a look-up in the version's shared cache).
-    body = kb.snapshot().cached(("api-search", request.query_string),
-                                lambda: kb.search_json(params_from(request.args)) + b"\n")
-    return Response(body, mimetype="application/json")
+    """The contract's search object (its JSON made once per index version and query, shared with /search)."""
+    return Response(current().search(params_from(request.args)).json, mimetype="application/json")
 
 
 @bp.get("/api/entries/<entry_id>")
 def entry(entry_id: str) -> Response:
-    """One entry: every field, every source, related entries."""
-    return jsonify(knowledge_base().entry(entry_id))
+    """One entry: every field, every source, related entries and the contacts of its clinics."""
+    return jsonify(current().entry(entry_id))
 
 
 @bp.get("/api/suggest")
@@ -36,7 +33,13 @@ def suggest() -> Response:
     q = request.args.get("q", "")
     if len(q) > MAX_QUERY_CHARS:
         raise ParamError([f"q must be at most {MAX_QUERY_CHARS} characters, got {len(q)}"])
-    return jsonify(knowledge_base().suggest(q))
+    return jsonify(current().suggest(q))
+
+
+@bp.get("/api/conditions")
+def conditions() -> Response:
+    """The A–Z of conditions (the object /conditions renders); `region` narrows it to one body region."""
+    return jsonify(current().conditions(request.args.get("region", "")))
 
 
 @bp.get("/api/openapi.json")
@@ -47,6 +50,11 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """ok with the entry count and index version, or 503 with the reason."""
-    status, body = knowledge_base().health()
-    return jsonify(body), status
+    """ok with the entry count and index version, or 503 in the error shape with the reason."""
+    try:
+        version = current()
+    except StoreError as exc:
+        reason = public_reason(exc)
+        return jsonify({"ok": False, "status": 503, "error": "the knowledge base is not available",
+                        "errors": [reason], "reason": reason, "entries": 0, "index_version": None}), 503
+    return jsonify({"status": "ok", "entries": len(version.snap.ids), "index_version": version.index_version}), 200

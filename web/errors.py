@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from index.errors import NotFound
 from index.params import ParamError
 from index.store import StoreError
 from web import knowledge_base
@@ -29,6 +30,15 @@ def error_response(status: int, error: str, errors: list[str] | None = None) -> 
     return render_template("error.html", status=status, error=error, errors=errors or []), status
 
 
+def public_reason(exc: StoreError) -> str:
+    """The reason, without where the data directory is on disk (HTTP clients get it; operators know where)."""
+    text = str(exc)
+    root = knowledge_base().data.root
+    for path in sorted({str(root.resolve()), str(root.absolute())}, key=len, reverse=True):  # longest first
+        text = text.replace(path, "DATA_DIR")
+    return text
+
+
 def redacted_traceback(exc: BaseException) -> str:
     """Where an exception happened and its type, without its message (which may quote the query)."""
     frames = "".join(traceback.format_tb(exc.__traceback__))
@@ -46,11 +56,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ParamError)
     def param_error(exc: ParamError):
-        return error_response(exc.status, str(exc) if exc.status != 400 else "invalid parameters", exc.errors)
+        return error_response(400, "invalid parameters", exc.errors)
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return error_response(404, str(exc), [str(exc)])
 
     @app.errorhandler(StoreError)
     def store_error(exc: StoreError):
-        return error_response(503, "the knowledge base is not available", [knowledge_base().public_reason(exc)])
+        return error_response(503, "the knowledge base is not available", [public_reason(exc)])
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -54,7 +54,12 @@ SEARCH = {"type": "object",
                                         "id": {"type": "string", "description": "emergency: the red flag's id"},
                                         "suggestions": {"type": "array", "description": "no_results: topics covered",
                                                         "items": {"type": "object", "properties": {
-                                                            "text": _STR, "id": _STR, "kind": _STR}}}}}]}}}
+                                                            "text": _STR, "id": _STR, "kind": _STR}}}}}]},
+              "topics": {"type": "array", "description": "With no query and no filter: the topics most articles "
+                                                        "discuss (the welcome page's); else empty",
+                         "items": {"type": "object", "required": ["text", "id", "kind"],
+                                   "properties": {"text": _STR, "id": _STR, "kind": _STR}}}}}
+SEARCH["required"] = [*SEARCH["required"], "topics"]
 ENTRY = {"type": "object", "required": ["id", "kind", "name", "sources", "related"],
          "properties": {"id": _STR, "kind": {"enum": list(KINDS)}, "name": _STR, "summary": _STR,
                         "aliases": {"type": "array", "items": _STR},
@@ -65,7 +70,21 @@ ENTRY = {"type": "object", "required": ["id", "kind", "name", "sources", "relate
                         "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}},
                         "related": {"type": "array", "items": {"type": "object", "properties": {
                             "id": _STR, "kind": _STR, "name": _STR, "article_id": _STR, "sentence": _STR}}},
-                        "contact": {"type": ["object", "null"]}}}
+                        "contact": {"type": ["object", "null"]},
+                        "clinics": {"type": "array", "items": CLINIC,
+                                    "description": "The contacts of the clinics whose articles name this entry"}}}
+CONDITIONS = {"type": "object", "required": ["region", "total", "shown", "regions", "letters"],
+              "properties": {
+                  "region": _NSTR, "total": {"type": "integer"}, "shown": {"type": "integer"},
+                  "regions": {"type": "array", "items": {"type": "object", "required": ["value", "count", "selected"],
+                              "properties": {"value": _STR, "count": {"type": "integer"},
+                                             "selected": {"type": "boolean"}}}},
+                  "letters": {"type": "array", "items": {"type": "object", "required": ["letter", "entries"],
+                              "properties": {"letter": _STR, "entries": {"type": "array", "items": {
+                                  "type": "object", "required": ["id", "name", "source_count", "body_region"],
+                                  "properties": {"id": _STR, "name": _STR, "url": _STR,
+                                                 "source_count": {"type": "integer"},
+                                                 "body_region": {"type": "array", "items": _STR}}}}}}}}}
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -119,6 +138,12 @@ def openapi_document() -> dict[str, Any]:
                                              "properties": {"text": _STR, "id": _STR, "kind": _STR}}}}}),
                                                    "400": _error("Invalid parameters"),
                                                    "503": _error("No usable index")}}},
+            "/api/conditions": {"get": {"operationId": "conditions", "summary": "Conditions A–Z (the /conditions page)",
+                                        "parameters": [{"name": "region", "in": "query", "required": False,
+                                                        "schema": {"type": "string", "maxLength": 200}}],
+                                        "responses": {"200": _ok("The A–Z", {"$ref": "#/components/schemas/Conditions"}),  # noqa: E501
+                                                      "404": _error("No condition has this body region"),
+                                                      "503": _error("No usable index")}}},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
                                           "responses": {"200": _ok("OpenAPI document", {"type": "object"})}}},
             "/healthz": {"get": {"operationId": "health", "summary": "Service health",
@@ -129,5 +154,5 @@ def openapi_document() -> dict[str, Any]:
                                      "503": _error("No usable index (the error shape, plus `reason`)")}}},
         },
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
-                                   "Entry": ENTRY}},
+                                   "Entry": ENTRY, "Conditions": CONDITIONS}},
     }

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import pairwise
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
-from index.answers import clinic_summary
-from index.notices import covered_topics
 from index.params import SearchParams
 from index.schema import FACETS
-from kb.vocabulary import fold
-from web import knowledge_base
-from web.searching import query_string, search_from
+from web import current
+from web.searching import params_from, query_string
 
 bp = Blueprint("pages", __name__)
 
@@ -86,7 +83,8 @@ def pager(params: SearchParams, total: int, base: str) -> dict[str, Any] | None:
 
 
 def _render_search(template: str, base: str, **extra: Any) -> str:
-    params, result = search_from(request.args)
+    params = params_from(request.args)
+    result = current().search(params).data
     return render_template(
         template, params=params, result=result, facets=facet_view(params, result),
         filters=selected_filters(params), pager=pager(params, result["total"], base), kind_labels=KIND_LABELS,
@@ -99,10 +97,7 @@ def _render_search(template: str, base: str, **extra: Any) -> str:
 @bp.get("/search")
 def search() -> str:
     """The patient search page (results, facets, answer card, notices); a welcome with topics when empty."""
-    topics = [] if request.args else covered_topics(knowledge_base().snapshot())
-    return _render_search("search.html", "/search", topics=topics)
-
-
+    return _render_search("search.html", "/search")
 
 
 def staff_card(result: dict[str, Any]) -> dict[str, Any] | None:
@@ -148,7 +143,8 @@ def copy_text(answer: dict[str, Any], clinics: list[dict[str, Any]], topic: dict
 @bp.get("/staff")
 def staff() -> str:
     """The front-desk lookup: the same search, compact, keyboard first; its live region is re-fetched as you type."""
-    params, result = search_from(request.args)
+    params = params_from(request.args)
+    result = current().search(params).data
     return render_template("staff.html", params=params, result=result, card=staff_card(result),
                            kind_labels=KIND_LABELS, json_url="/api/search?" + query_string(params))
 
@@ -166,30 +162,14 @@ def related_groups(entry: dict[str, Any]) -> list[dict[str, Any]]:
 @bp.get("/entries/<entry_id>")
 def entry(entry_id: str) -> str:
     """One entry with its related entries, its clinics' contacts and every source."""
-    kb = knowledge_base()
-    data = kb.entry(entry_id)
-    snap = kb.snapshot()
-    clinic_ids = dict.fromkeys(r["id"] for r in data.get("related", []) if r["kind"] == "clinic")
-    clinics = [clinic_summary(c.head) for c in (snap.view(cid) for cid in clinic_ids) if c]
-    return render_template("entry.html", entry=data, related=related_groups(data), clinics=clinics,
-                           kind_labels=KIND_LABELS, related_shown=RELATED_SHOWN)
+    data = current().entry(entry_id)
+    return render_template("entry.html", entry=data, related=related_groups(data), kind_labels=KIND_LABELS,
+                           related_shown=RELATED_SHOWN)
 
 
 @bp.get("/conditions")
 def conditions() -> str:
     """A–Z of conditions with article counts; `?region=` narrows it to one body region."""
-    entries = sorted(knowledge_base().entries(("condition",)), key=lambda e: fold(e["name"]))
-    regions: dict[str, int] = defaultdict(int)
-    for e in entries:
-        for region in e.get("body_region") or []:
-            regions[region] += 1
     region = request.args.get("region", "")
-    if region and region not in regions:
-        abort(404, description=f"No condition in the articles has the body region {region[:40]!r}.")
-    shown = [e for e in entries if not region or region in (e.get("body_region") or [])]
-    letters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in shown:
-        first = fold(e["name"])[:1].upper()
-        letters[first if first.isalpha() else "#"].append(e)
-    return render_template("conditions.html", letters=dict(letters), regions=sorted(regions.items()),
-                           region=region, total=len(entries), shown=len(shown))
+    json_url = "/api/conditions" + (f"?{urlencode({'region': region})}" if region else "")
+    return render_template("conditions.html", az=current().conditions(region), json_url=json_url)

@@ -1,27 +1,19 @@
-"""The one function behind /search, /staff and /api/search: request arguments in, search object out."""
+"""Search parameters from a request's query string, and query strings from parameters (facet toggles, pages)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from index.params import DEFAULT_PER_PAGE, SearchParams, parse_params
 from index.schema import FACETS
-from web import knowledge_base
 
 
 def params_from(args: MultiDict[str, str]) -> SearchParams:
     """Validated search parameters from a request's query string (ParamError → 400)."""
     return parse_params({k: args.get(k, "") for k in ("q", "page", "per_page")},
                         {f: args.getlist(f) for f in FACETS})
-
-
-def search_from(args: MultiDict[str, str]) -> tuple[SearchParams, dict[str, Any]]:
-    """The params and the contract's search object for a request's query string."""
-    params = params_from(args)
-    return params, knowledge_base().search(params)
 
 
 def query_string(params: SearchParams, *, toggle: tuple[str, str] | None = None, page: int | None = None,
