@@ -1,16 +1,15 @@
-"""Clinic contact facts (name, address, phones, email, hours) from structured data and visible text."""
+"""Clinic contact facts (name, address, phones, email, hours) from visible text (structured data:
+ingest/structured_contacts.py)."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 import phonenumbers
 import yaml
-from bs4 import Tag
 
 from ingest.decode import clean_text
 from kb.cues import load_cues
@@ -18,7 +17,7 @@ from kb.model import Fact
 from kb.vocabulary import DATA_DIR
 
 _DIGIT_OR_AT = re.compile(r"[\d@]")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 _DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _TIME = r"\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
 # Lookaheads of the first letters a match can start with (as the pattern's own case rule reads them) match nothing
@@ -32,9 +31,6 @@ _ABBREVIATED = ("St", "Ste", "Rd", "Dr", "Ave", "Blvd", "Hwy", "No", "Mt", "Pl",
 _BREAK = re.compile(
     r"\n|[!?;:|·•]\s+|" + "".join(rf"(?<!\b{a})" for a in _ABBREVIATED) + r"\.\s+|\b(?:at|email|or)\s+"
 )
-_NON_CLINIC_TYPES = {"webpage", "article", "blogposting", "faqpage", "question", "answer", "breadcrumblist",
-                     "listitem", "website", "imageobject", "person", "searchaction", "medicalwebpage",
-                     "readaction", "sitenavigationelement", "howto", "postaladdress", "geocoordinates"}
 DEFAULT_REGIONS = ("US", "GB", "AU")  # when a text's postcodes and country codes show no region, or find nothing
 _PHONEISH = re.compile(r"(?:\d[\s().\-/]{0,3}){7}")  # seven digits with separators: could be a phone number
 MAX_CONTACT_SCAN = 60_000  # characters of a page read for contacts: its head and tail hold them
@@ -238,7 +234,7 @@ def names_near_contacts(text: str) -> list[str]:
     lines = [clean_text(line) for line in text.split("\n") if line and not line.isspace()]
     lines = [line for line in lines if line]
     # Which lines hold a contact fact, each line read once (a postcode marks the last line of an address).
-    contact = [bool(_DIGIT_OR_AT.search(line)) and (_has_phone(line) or bool(_EMAIL.search(line)) or
+    contact = [bool(_DIGIT_OR_AT.search(line)) and (_has_phone(line) or bool(EMAIL.search(line)) or
                                                     any(matches for _, matches in _postcodes(line)))
                for line in lines]
     short = [len(line.split()) <= 15 for line in lines]
@@ -278,125 +274,9 @@ def facts_from_text(text: str, origin: str, *, names: bool = True) -> list[Fact]
     """Every contact fact visible in a piece of text (of a long text, its head and tail, where contacts stand)."""
     text = scan_window(text)
     facts = [Fact("phone", e164, origin) for e164, _ in phones_in(text)]
-    facts += [Fact("email", e.lower(), origin) for e in (_EMAIL.findall(text) if "@" in text else [])]
+    facts += [Fact("email", e.lower(), origin) for e in (EMAIL.findall(text) if "@" in text else [])]
     facts += [Fact("address", a, origin) for a in addresses_in(text)]
     facts += [Fact("hours", h, origin) for h in hours_in(text)]
     if names:
         facts += [Fact("name", n, origin) for n in clinic_names_in(text)]
     return facts
-
-
-_LD_JSON = re.compile("ld\\+json", re.IGNORECASE)
-
-
-def _jsonld_objects(tags: list[Tag]) -> Iterator[dict[str, Any]]:
-    for script in tags:
-        if script.name != "script" or not _LD_JSON.search(str(script.get("type") or "")):
-            continue
-        try:
-            data = json.loads(script.string or script.get_text() or "null")
-        except (json.JSONDecodeError, RecursionError):
-            continue  # malformed JSON-LD is common; the visible text still has the facts
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                yield item
-                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
-
-
-def jsonld_objects(tags: list[Tag]) -> list[dict[str, Any]]:
-    """Every JSON object inside the JSON-LD blocks among a page's tags (nested ones too)."""
-    return list(_jsonld_objects(tags))
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    raw = obj.get("@type") or []
-    return {str(t).lower() for t in (raw if isinstance(raw, list) else [raw])}
-
-
-def _postal(address: Any) -> str | None:
-    if isinstance(address, str):
-        return clean_text(address)
-    if isinstance(address, dict):
-        region = " ".join(str(address.get(k, "")) for k in ("addressRegion", "postalCode")).strip()
-        parts = [address.get("streetAddress"), address.get("addressLocality"), region]
-        return ", ".join(clean_text(str(p)) for p in parts if p) or None
-    return None
-
-
-def facts_from_jsonld(objects: list[dict[str, Any]]) -> list[Fact]:
-    """Contact facts of businesses described in schema.org JSON-LD (the objects of `jsonld_objects`)."""
-    facts = []
-    for obj in objects:
-        types = _types(obj)
-        if types & _NON_CLINIC_TYPES or not ("telephone" in obj or "address" in obj):
-            continue
-        if obj.get("name"):
-            facts.append(Fact("name", clean_text(str(obj["name"])), "json-ld"))
-        for phone in _as_list(obj.get("telephone")):
-            facts += [Fact("phone", e164, "json-ld") for e164, _ in phones_in(str(phone))]
-        for email in _as_list(obj.get("email")):
-            facts.append(Fact("email", str(email).removeprefix("mailto:").lower(), "json-ld"))
-        for address in _as_list(obj.get("address")):
-            if postal := _postal(address):
-                facts.append(Fact("address", postal, "json-ld"))
-        for hours in _as_list(obj.get("openingHours")):
-            facts.append(Fact("hours", clean_text(str(hours)), "json-ld"))
-        for spec in _as_list(obj.get("openingHoursSpecification")):
-            if isinstance(spec, dict):
-                days = ", ".join(str(d).rsplit("/", 1)[-1] for d in _as_list(spec.get("dayOfWeek")))
-                facts.append(Fact("hours", f"{days} {spec.get('opens', '')}–{spec.get('closes', '')}", "json-ld"))
-        if obj.get("url"):
-            facts.append(Fact("website", str(obj["url"]), "json-ld"))
-    return facts
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def facts_from_markup(tags: list[Tag]) -> list[Fact]:
-    """Contact facts from microdata, <address> blocks, tel: and mailto: links among a page's tags (in document
-    order: a page's tags are listed once and each reader picks its own)."""
-    facts = []
-    for el in (t for t in tags if t.get("itemprop") is not None):
-        prop = str(el.get("itemprop", "")).lower()
-        value = clean_text(str(el.get("content") or el.get_text(" ")))
-        if not value:
-            continue
-        if prop == "telephone":
-            facts += [Fact("phone", e164, "microdata") for e164, _ in phones_in(value)]
-        elif prop == "email":
-            facts.append(Fact("email", value.removeprefix("mailto:").lower(), "microdata"))
-        elif prop == "address":
-            facts.append(Fact("address", value, "microdata"))
-        elif prop == "name" and _in_business_scope(el):
-            facts.append(Fact("name", value, "microdata"))
-        elif prop == "openinghours":
-            facts.append(Fact("hours", value, "microdata"))
-    for el in (t for t in tags if t.name == "address"):
-        text = clean_text(el.get_text(" "))
-        facts += [Fact(f.kind, f.value, "address") for f in facts_from_text(text, "address", names=False)]
-        if not addresses_in(text) and len(text.split()) <= 25 and re.search(r"\d", text):
-            facts.append(Fact("address", text, "address"))
-    for a in (t for t in tags if t.name == "a" and t.get("href") is not None):
-        href = str(a["href"]).strip()
-        if href.lower().startswith("tel:"):
-            number = href[4:]
-            facts += [Fact("phone", e164, "tel-link") for e164, _ in phones_in(number)]
-        elif href.lower().startswith("mailto:"):
-            email = href[7:].split("?")[0].strip().lower()
-            if _EMAIL.fullmatch(email):
-                facts.append(Fact("email", email, "mailto-link"))
-    return facts
-
-
-def _in_business_scope(el: Tag) -> bool:
-    scope = next((p for p in el.parents if p.get("itemscope") is not None), None)
-    kind = str(scope.get("itemtype", "")).lower() if scope else ""
-    return bool(kind) and not any(t in kind for t in ("person", "article", "webpage", "postaladdress"))

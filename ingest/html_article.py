@@ -20,7 +20,7 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 
-from ingest import contacts
+from ingest import contacts, structured_contacts
 from ingest.decode import clean_text
 from kb.cues import load_cues
 from kb.model import Article, Block, Fact, Section, article_id
@@ -99,9 +99,9 @@ def parse_html(text: str, path: str) -> Article:
             tags.append(node)
         elif isinstance(node, Comment) and node:  # find_all(string=…) passes over empty strings
             comments.append(node)
-    jsonld = contacts.jsonld_objects(tags)  # read once: metadata and contact facts both come from it
+    jsonld = structured_contacts.jsonld_objects(tags)  # read once: metadata and contact facts both come from it
     meta = _metadata(tags, jsonld)
-    facts = contacts.facts_from_jsonld(jsonld) + contacts.facts_from_markup(tags)
+    facts = structured_contacts.facts_from_jsonld(jsonld) + structured_contacts.facts_from_markup(tags)
     if site := meta.get("site"):
         facts.append(Fact("name", site, "meta"))
     for comment in comments:
