@@ -43,6 +43,8 @@ def _int(raw: str | None, name: str, default: int, low: int, high: int, errors: 
     if raw is None or raw == "":
         return default
     try:
+        if not (raw.isascii() and raw.removeprefix("-").isdigit()):  # int() also takes "+5", "1_0", " 3 ", "٣"
+            raise ValueError(raw)
         value = int(raw)
     except ValueError:
         errors.append(f"{name} must be a whole number, got {raw[:20]!r}")
@@ -60,12 +62,14 @@ def parse_params(get_one: Mapping[str, str], get_all: Mapping[str, Sequence[str]
         errors.append(f"q must be at most {MAX_QUERY_CHARS} characters, got {len(q)}")
     filters = []
     for facet in FACETS:
-        values = tuple(dict.fromkeys(v.strip() for v in get_all.get(facet, ()) if v and v.strip()))
-        if len(values) > MAX_FILTER_VALUES:
+        raw = get_all.get(facet, ())
+        values = tuple(dict.fromkeys(v.strip() for v in raw if v and v.strip()))
+        # The limits count values as sent (repeats and blanks too), as the OpenAPI document's maxItems and maxLength do.
+        if len(raw) > MAX_FILTER_VALUES:
             errors.append(f"at most {MAX_FILTER_VALUES} values of {facet}")
-        if any(len(v) > MAX_VALUE_CHARS for v in values):
+        if any(len(v) > MAX_VALUE_CHARS for v in raw):
             errors.append(f"{facet} values must be at most {MAX_VALUE_CHARS} characters")
-        if facet == "kind" and (bad := [v for v in values if v not in KINDS]):
+        if facet == "kind" and (bad := [v for v in raw if v not in KINDS]):  # blank or padded too, as documented
             errors.append(f"kind must be one of {', '.join(KINDS)}; got {', '.join(bad)[:80]}")
         if values:
             filters.append((facet, values))

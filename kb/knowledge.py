@@ -61,6 +61,11 @@ class KnowledgeBase:
         """Read `sources` and publish a new version (kb/pipeline.py)."""
         return pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress)
 
+    @property
+    def root(self) -> Path:
+        """The data directory."""
+        return self.data.root
+
     def current(self) -> Version:
         """The live version, for one request or command to use throughout (StoreError when there is none)."""
         return Version(self, self.handle.snapshot())
@@ -77,6 +82,11 @@ class Version:
     def index_version(self) -> str:
         """The version's name."""
         return self.snap.version
+
+    @property
+    def entry_count(self) -> int:
+        """How many entries the version holds."""
+        return len(self.snap.ids)
 
     def _linked(self, item: dict[str, Any]) -> dict[str, Any]:
         if self.kb.entry_url is not None:

@@ -57,4 +57,4 @@ def healthz() -> tuple[Response, int]:
         reason = public_reason(exc)
         return jsonify({"ok": False, "status": 503, "error": "the knowledge base is not available",
                         "errors": [reason], "reason": reason, "entries": 0, "index_version": None}), 503
-    return jsonify({"status": "ok", "entries": len(version.snap.ids), "index_version": version.index_version}), 200
+    return jsonify({"status": "ok", "entries": version.entry_count, "index_version": version.index_version}), 200

@@ -33,7 +33,7 @@ def error_response(status: int, error: str, errors: list[str] | None = None) -> 
 def public_reason(exc: StoreError) -> str:
     """The reason, without where the data directory is on disk (HTTP clients get it; operators know where)."""
     text = str(exc)
-    root = knowledge_base().data.root
+    root = knowledge_base().root
     for path in sorted({str(root.resolve()), str(root.absolute())}, key=len, reverse=True):  # longest first
         text = text.replace(path, "DATA_DIR")
     return text

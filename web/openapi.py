@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.params import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS
 from index.query import MAX_QUERY_CHARS
 from index.schema import FACETS
 from kb.model import KINDS
+from web import MAX_REQUEST_BYTES
+from web.serve import REQUEST_FIELDS_LIMIT, REQUEST_LINE_LIMIT
 
 _STR = {"type": "string"}
 _NSTR = {"type": ["string", "null"]}
@@ -96,62 +98,92 @@ def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _responses(own: dict[str, Any], *, cached: bool = True) -> dict[str, Any]:
+    """An operation's own responses, then those any request can get from the app or from gunicorn."""
+    html = {"text/html": {"schema": {"type": "string", "description": "gunicorn's error page"}}}
+    return {
+        **own,
+        # web/headers.py gives successful JSON answers but /healthz's an ETag, and answers If-None-Match with 304.
+        **({"304": {"description": "Not modified: If-None-Match named the current ETag"}} if cached else {}),
+        # web/errors.py refuses bodies before any view runs; no operation takes one.
+        "413": _error(f"A request body over {MAX_REQUEST_BYTES} bytes"),
+        # gunicorn (web/serve.py) refuses these before the app sees the request, with an HTML page.
+        "414": {"description": f"A request line over {REQUEST_LINE_LIMIT} bytes (e.g. many long non-ASCII facet "
+                               "values, percent-encoded), refused by the WSGI server", "content": html},
+        "431": {"description": f"More than {REQUEST_FIELDS_LIMIT} header fields, or one too long, refused by the WSGI "
+                               "server", "content": html},
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """The API description (OpenAPI 3.1)."""
     facet_params = [{"name": f, "in": "query", "required": False, "style": "form", "explode": True,
-                     "description": f"Filter by {f} (repeatable: OR within {f}, AND across facets)",
-                     "schema": {"type": "array", "items": {"enum": list(KINDS)} if f == "kind" else _STR}}
+                     "description": f"Filter by {f} (repeatable: OR within {f}, AND across facets); repeats"
+                                    f"{'' if f == 'kind' else ' and blanks'} count towards maxItems, then are ignored",
+                     "schema": {"type": "array", "maxItems": MAX_FILTER_VALUES,
+                                "items": {"enum": list(KINDS)} if f == "kind" else {
+                                    "type": "string", "maxLength": MAX_VALUE_CHARS}}}
                     for f in FACETS]
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
         *facet_params,
-        {"name": "page", "in": "query", "required": False,
+        # An empty value means the default (index/params.py), as `allowEmptyValue` says.
+        {"name": "page", "in": "query", "required": False, "allowEmptyValue": True,
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-        {"name": "per_page", "in": "query", "required": False,
+        {"name": "per_page", "in": "query", "required": False, "allowEmptyValue": True,
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
     ]
     return {
         "openapi": "3.1.0",
         "info": {"title": "kb: clinic knowledge-base search API", "version": "1.0.0",
                  "description": "Search conditions, techniques, benefits and clinics extracted from clinic "
-                                "articles; every result cites its source sentences."},
+                                "articles; every result cites its source sentences. Each operation lists every "
+                                "status it can answer; a request that is not well-formed HTTP/1.1 gets the WSGI "
+                                "server's HTML error page (400, 417 or 501) before any operation runs."},
         "paths": {
             "/api/search": {"get": {"operationId": "search", "summary": "Search entries",
                                     "parameters": search_params,
-                                    "responses": {"200": _ok("Search results", {"$ref": "#/components/schemas/Search"}),
-                                                  "400": _error("Invalid parameters"),
-                                                  "404": _error("Page past the last page"),
-                                                  "503": _error("No usable index")}}},
+                                    "responses": _responses({
+                                        "200": _ok("Search results", {"$ref": "#/components/schemas/Search"}),
+                                        "400": _error("Invalid parameters"),
+                                        "404": _error("Page past the last page"),
+                                        "503": _error("No usable index")})}},
             "/api/entries/{id}": {"get": {"operationId": "entry", "summary": "One entry with every source",
                                           "parameters": [{"name": "id", "in": "path", "required": True,
                                                           "schema": {"type": "string", "maxLength": 200}}],
-                                          "responses": {"200": _ok("The entry", {"$ref": "#/components/schemas/Entry"}),
-                                                        "404": _error("No such entry"),
-                                                        "503": _error("No usable index")}}},
+                                          "responses": _responses({
+                                              "200": _ok("The entry", {"$ref": "#/components/schemas/Entry"}),
+                                              "404": _error("No such entry"),
+                                              "503": _error("No usable index")})}},
             "/api/suggest": {"get": {"operationId": "suggest", "summary": "Prefix suggestions",
                                      "parameters": [{"name": "q", "in": "query", "required": False,
                                                      "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}}],
-                                     "responses": {"200": _ok("Suggestions", {
-                                         "type": "object", "required": ["query", "suggestions"],
-                                         "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
-                                             "type": "object", "required": ["text", "id", "kind"],
-                                             "properties": {"text": _STR, "id": _STR, "kind": _STR}}}}}),
-                                                   "400": _error("Invalid parameters"),
-                                                   "503": _error("No usable index")}}},
+                                     "responses": _responses({
+                                         "200": _ok("Suggestions", {
+                                             "type": "object", "required": ["query", "suggestions"],
+                                             "properties": {"query": _STR, "suggestions": {"type": "array", "items": {
+                                                 "type": "object", "required": ["text", "id", "kind"],
+                                                 "properties": {"text": _STR, "id": _STR, "kind": _STR}}}}}),
+                                         "400": _error("Invalid parameters"),
+                                         "503": _error("No usable index")})}},
             "/api/conditions": {"get": {"operationId": "conditions", "summary": "Conditions A–Z (the /conditions page)",
                                         "parameters": [{"name": "region", "in": "query", "required": False,
                                                         "schema": {"type": "string", "maxLength": 200}}],
-                                        "responses": {"200": _ok("The A–Z", {"$ref": "#/components/schemas/Conditions"}),  # noqa: E501
-                                                      "404": _error("No condition has this body region"),
-                                                      "503": _error("No usable index")}}},
+                                        "responses": _responses({
+                                            "200": _ok("The A–Z", {"$ref": "#/components/schemas/Conditions"}),
+                                            "404": _error("No condition has this body region"),
+                                            "503": _error("No usable index")})}},
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document",
-                                          "responses": {"200": _ok("OpenAPI document", {"type": "object"})}}},
+                                          "responses": _responses({
+                                              "200": _ok("OpenAPI document", {"type": "object"})})}},
             "/healthz": {"get": {"operationId": "health", "summary": "Service health",
-                                 "responses": {"200": _ok("Healthy", {
-                                     "type": "object", "required": ["status", "entries", "index_version"],
-                                     "properties": {"status": {"const": "ok"}, "entries": {"type": "integer"},
-                                                    "index_version": _STR}}),
-                                     "503": _error("No usable index (the error shape, plus `reason`)")}}},
+                                 "responses": _responses({
+                                     "200": _ok("Healthy", {
+                                         "type": "object", "required": ["status", "entries", "index_version"],
+                                         "properties": {"status": {"const": "ok"}, "entries": {"type": "integer"},
+                                                        "index_version": _STR}}),
+                                     "503": _error("No usable index (the error shape, plus `reason`)")},
+                                     cached=False)}},
         },
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
                                    "Entry": ENTRY, "Conditions": CONDITIONS}},

@@ -11,9 +11,16 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
+from gunicorn.http.message import MAX_REQUEST_LINE
 
 from index.shared_cache import make_folder
 from web import create_app
+
+# The longest request line gunicorn reads: its own ceiling (8190 bytes; a larger setting is cut to it, and 0 means a
+# line of any length read into memory). Long enough that an over-long `q` or facet value is answered by the app, with
+# its JSON 400, in all but extreme requests; a longer line still gets gunicorn's HTML 414, listed in web/openapi.py.
+REQUEST_LINE_LIMIT = MAX_REQUEST_LINE
+REQUEST_FIELDS_LIMIT = 50  # header lines; more get gunicorn's HTML 431, listed in web/openapi.py too
 
 # Privacy: no client address, and the path without its query string (health searches live there).
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -81,8 +88,8 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "timeout": 30,
         "graceful_timeout": 10,
         "keepalive": 5,
-        "limit_request_line": 4096,
-        "limit_request_fields": 50,
+        "limit_request_line": REQUEST_LINE_LIMIT,
+        "limit_request_fields": REQUEST_FIELDS_LIMIT,
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
