@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,6 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 from gunicorn.http.message import MAX_REQUEST_LINE
 
-from index.shared_cache import make_folder
 from web import create_app
 
 # The longest request line gunicorn reads: its own ceiling (8190 bytes; a larger setting is cut to it, and 0 means a
@@ -65,10 +62,9 @@ class PrivateLogger(Logger):
 
 
 class _Server(BaseApplication):
-    def __init__(self, options: dict[str, Any], data_dir: Path, cache_dir: Path):
+    def __init__(self, options: dict[str, Any], data_dir: Path):
         self.options = options
         self.data_dir = data_dir
-        self.cache_dir = cache_dir
         super().__init__()
 
     def load_config(self) -> None:
@@ -76,7 +72,7 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return create_app({"DATA_DIR": str(self.data_dir), "SHARED_CACHE_DIR": str(self.cache_dir)})
+        return create_app({"DATA_DIR": str(self.data_dir)})
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
@@ -100,11 +96,5 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
 
 
 def serve(data_dir: Path, host: str, port: int, workers: int) -> None:
-    """Run gunicorn in the foreground until interrupted; its workers share results through a folder of its own,
-    deleted when it stops."""
-    cache_dir, master = make_folder(), os.getpid()
-    try:
-        _Server(gunicorn_options(host, port, workers), data_dir, cache_dir).run()
-    finally:
-        if os.getpid() == master:  # a worker leaves through here too (gunicorn forks inside run)
-            shutil.rmtree(cache_dir, ignore_errors=True)
+    """Run gunicorn in the foreground until interrupted (each worker opens the index and caches for itself)."""
+    _Server(gunicorn_options(host, port, workers), data_dir).run()
