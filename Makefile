@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLES ?= samples
 
-.PHONY: run test lint typecheck unit browser ingest serve bench bench-full clean
+.PHONY: run test lint typecheck unit integration e2e browser ingest serve bench bench-full clean
 
 $(BIN)/kb: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,15 +32,25 @@ ingest: $(BIN)/kb
 serve: $(BIN)/kb
 	$(BIN)/kb serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
 
-## test: lint, type-check, and every test (browser tests need Debian's chromium: scripts/ensure-chromium)
+## test: lint, type-check, and every tier of tests (browser tests need Debian's chromium: scripts/ensure-chromium)
 test: $(VENV)/.test-deps
 	scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+## unit: tests/unit only (pure functions, tiny indexes): starts no server, no subprocess, no browser
 unit: $(VENV)/.test-deps
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m unit tests/unit
+
+## integration: tests/integration (the samples, the corpora, killed `kb ingest` processes; no server)
+integration: $(VENV)/.test-deps
+	$(BIN)/pytest -q -m integration tests/integration
+
+## e2e: tests/e2e (a real `kb serve`, and Debian's chromium through Playwright)
+e2e: $(VENV)/.test-deps
+	scripts/ensure-chromium
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 ## bench: the benchmark suite at 10k articles (BENCH_ARGS="--sizes 1000,10000,100000" for more)
 bench: $(VENV)/.bench-deps

@@ -58,7 +58,8 @@ def _rank(fact: Fact) -> int:
 
 
 def clinic_facts(article: Article) -> dict[str, Any] | None:
-    """The page's clinic: name, then names, addresses, phones... each with its origins; None if unnamed."""
+    """The page's clinic: name, then names, addresses, phones... each with its origins; the name is None when the
+    page names no clinic but gives contacts (a contact page, a footer include); None when it gives nothing."""
     grouped: dict[str, dict[str, list[str]]] = {field: {} for field in FIELDS.values()}
     for fact in sorted(article.facts, key=_rank):
         values = grouped[FIELDS[fact.kind]]
@@ -69,7 +70,10 @@ def clinic_facts(article: Article) -> dict[str, Any] | None:
     names = _fold_longer_names(grouped["names"], list(grouped["addresses"]))
     grouped["names"] = names
     if not names:
-        return None
+        if not any(grouped[f] for f in ("phones", "emails", "addresses")):
+            return None
+        return {"name": None, **{f: [{"value": v, "origins": o} for v, o in values.items()]
+                                 for f, values in grouped.items()}}
     # The name the page states with most authority (structured data, then its title), each extra witness helping.
     name = min(names, key=lambda n: min(ORIGIN_RANK.get(o, 9) for o in names[n]) - 1.5 * (len(names[n]) - 1))
     record: dict[str, Any] = {"name": name}

@@ -222,10 +222,15 @@ def _org_like(text: str) -> bool:
     return capitalised and any(w.lower() in org for w in words)
 
 
+_SERVICE_IN_PLACE = re.compile(r"\s(?:in|near)\s+[A-Z]")
+
+
 def names_in_title(title: str) -> list[str]:
     """Clinic names in a page title's site part: 'Tennis Elbow | Kestrel Spine & Sports Chiropractic'."""
     parts = [p.strip() for p in _SEPARATORS.split(title) if p.strip()]
-    return [p for p in parts[1:] if _org_like(p)] if len(parts) > 1 else []
+    # "Swedish Massage in Knaresborough" is what a page offers where, not who offers it: clinic names name no place
+    # after "in" or "near".
+    return [p for p in parts[1:] if _org_like(p) and not _SERVICE_IN_PLACE.search(p)] if len(parts) > 1 else []
 
 
 def names_near_contacts(text: str) -> list[str]:

@@ -13,26 +13,63 @@ from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
 
 Context = Literal["heading", "list", "prose", "title", "context"]
-_CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context"}
+_CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
+                  "caution": "caution_context"}
 MAX_DISCOVERED_WORDS = 8
+_DISCOVERABLE = ("condition", "benefit", "technique")  # kinds an unknown list item or heading may be, in order
+_ENUMERATION = re.compile(r"(?:,?\s+(?:such as|including|like)\s*:?|:)\s+", re.IGNORECASE)
+_ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
 def contexts_of(text: str, cues: Cues) -> frozenset[str]:
-    """Which kinds of list a heading or lead-in introduces (condition, benefit, technique)."""
+    """Which kinds of list a heading or lead-in introduces (condition, benefit, technique; caution: warnings,
+    exclusions, referrals, billing)."""
     return frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
 
 
-def is_english(article: Article, cues: Cues | None = None) -> bool:
-    """False when the page declares another language or its words are rarely English function words."""
-    if article.lang and not article.lang.lower().startswith("en"):
+_FUNCTION_WORDS = {"en": "english_function_words", "de": "german_function_words", "fr": "french_function_words",
+                   "es": "spanish_function_words", "nl": "dutch_function_words"}
+MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+MIN_WORDS_TO_TELL = 40  # fewer words than this: trust the page's declaration, else call it English
+
+
+def language_of(article: Article, cues: Cues | None = None) -> str:
+    """The page's language: its declared one (`lang`), else the language whose function words are commonest in it
+    (two-letter code; English when there are too few words to tell)."""
+    if article.lang:
+        return article.lang.lower().split("-")[0].split("_")[0] or "en"
+    text = " ".join([article.title, *(b.text for s in article.sections for b in [*s.blocks])]).lower()
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) < MIN_WORDS_TO_TELL:
+        return "en"
+    cues = cues or load_cues()
+    shares = {lang: sum(1 for w in words if w in cues.words(name)) for lang, name in _FUNCTION_WORDS.items()}
+    best = max(shares, key=lambda lang: (shares[lang], lang == "en"))
+    return best if shares[best] else "en"
+
+
+
+_NOT_NAME_CHARS = re.compile(r"[\[\]()#*|/\\<>=@?:]|https?:|\d")
+
+
+def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
+    """Whether an unknown list item or heading reads as the name of a condition, technique or benefit: a few words,
+    no question, address, link, number or markup, no "you"/"we" or praise, not led by an article or a verb (a
+    benefit may be an outcome: "A smoother golf swing")."""
+    words = fold(text).split()
+    if not 0 < len(words) <= MAX_DISCOVERED_WORDS or _NOT_NAME_CHARS.search(text):
         return False
-    words = re.findall(r"[a-zA-Z]+", " ".join(b.text for s in article.sections for b in s.blocks).lower())
-    if len(words) < 60:
-        return True
-    common = (cues or load_cues()).words("english_function_words")
-    return sum(1 for w in words if w in common) / len(words) >= 0.12
+    starts = cues.words("not_name_starts") - ({"a", "an"} if kind == "benefit" else set())
+    return not (set(words) & cues.words("not_name_words") or words[0] in starts)
+
+
+def display_name(text: str) -> str:
+    """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
+    problems'; 'TMJ' stays)."""
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:]
 
 
 def strip_item(text: str, cues: Cues) -> str:
@@ -42,6 +79,19 @@ def strip_item(text: str, cues: Cues) -> str:
         if fold(text).startswith(prefix + " "):
             text = text[len(prefix) + 1 :].strip()
     return text
+
+
+MAX_SHORT_ITEM_WORDS = 3
+
+
+def prefix_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
+    """The one term whose name starts with all of a short item's words: a list of techniques says "Hot stone" or
+    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. None when no term, or several, do."""
+    keys = phrase_key(text)
+    if not 0 < len(keys) <= MAX_SHORT_ITEM_WORDS:
+        return None
+    found = {term for want, term in phrases if len(want) > len(keys) and want[: len(keys)] == keys}
+    return found.pop() if len(found) == 1 else None
 
 
 def loose_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
@@ -93,7 +143,9 @@ class _Extractor:
         self.mentions: list[Mention] = []
         self.unnamed: list[tuple[str, str]] = []  # sentences that name no term: context for the article's topics
         self.relations: list[tuple[str, str, str]] = []
+        self.cautions: list[tuple[str, str, list[str]]] = []
         self.treat = cues.pattern("treatment_verbs")
+        self.warns = cues.pattern("caution_sentence")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
 
@@ -120,7 +172,11 @@ class _Extractor:
     def run(self) -> Extraction:
         art = self.article
         find = self.find
-        title_terms = self.add(find(art.title), art.title, art.title, "title")
+        if "caution" in self.contexts(art.title):  # "Contraindications to massage": the title names no topic
+            self.caution(art.title, art.title)
+            title_terms = []
+        else:
+            title_terms = self.add(find(art.title), art.title, art.title, "title")
         primary = [t for t in title_terms if t.kind == "technique"] or self._most_named_techniques()
         parents: list[tuple[int, frozenset[str]]] = []  # the headings above the current one, by level
         for section in art.sections:
@@ -133,7 +189,7 @@ class _Extractor:
         return Extraction(
             article_id=art.article_id, path=art.path, title=art.title, url=art.url,
             clinic=None, published=art.published, updated=art.updated,
-            mentions=self.mentions, relations=list(dict.fromkeys(self.relations)),
+            mentions=self.mentions, relations=list(dict.fromkeys(self.relations)), cautions=self.cautions,
         )
 
     def _attach_unnamed(self, title_terms: list[Term]) -> None:
@@ -160,7 +216,18 @@ class _Extractor:
         contexts = self.contexts(heading)
         heading_terms = []
         if heading != self.article.title:
-            heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
+            if "caution" in contexts or "caution" in inherited:
+                self.caution(heading, heading)
+            else:
+                heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
+                if not heading_terms and not contexts:
+                    self._discovered_heading(heading, inherited)
+        if "caution" in contexts or "caution" in inherited:
+            for block in section.blocks:
+                sentences = [block.text] if block.kind == "item" else split_sentences(block.text)
+                for sentence in sentences:
+                    self.caution(heading, sentence)
+            return
         heading_techniques = [t for t in heading_terms if t.kind == "technique"] or primary
         if len([t for t in heading_terms if t.kind == "technique"]) >= 2 and self.cues.pattern(
             "comparison_words"
@@ -183,6 +250,38 @@ class _Extractor:
                 for sentence in split_sentences(block.text):
                     self._sentence(sentence, heading, contexts, heading_techniques)
 
+    def _enumeration(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
+        """"techniques such as: Deep tissue, Neuromuscular, Hot stone": an inline list after a lead-in naming a kind
+        is read item by item, as a list would be."""
+        m = _ENUMERATION.search(sentence)
+        if m is None:
+            return
+        lead, rest = sentence[: m.start()], sentence[m.end():].rstrip(" .;!")
+        near = self.contexts(lead) - {"caution"}
+        parts = [p.strip() for p in _ENUMERATION_SPLIT.split(rest) if p.strip()]
+        if not near or len(parts) < 3:
+            return
+        for part in parts:
+            if len(part.split()) <= MAX_DISCOVERED_WORDS:  # known terms only: a sentence's list is no name list
+                self._item(Block("item", part), heading, [near, contexts, frozenset()], techniques, sentence,
+                           discover=False)
+
+    def _discovered_heading(self, heading: str, inherited: frozenset[str]) -> None:
+        """'Frozen shoulder' as an h3 under 'Conditions we treat': a heading naming no known term, under a heading that
+        introduces a kind, names one of that kind."""
+        kind = next((k for k in _DISCOVERABLE if k in inherited), None)
+        name = heading.strip().rstrip(".;:,!")
+        if kind and reads_as_name(name, self.cues, kind):
+            self.mentions.append(Mention(kind, display_name(name), heading, heading, "heading",  # type: ignore[arg-type]
+                                         discovered=True))
+
+    def caution(self, heading: str, sentence: str) -> None:
+        """A warning, exclusion, referral or billing sentence: kept as a caution with the conditions it names, and
+        never a mention ('gout' under 'When not to have a massage' is not a condition the clinic treats)."""
+        names = [m.term.name for m in self.find(strip_item(sentence, self.cues), frozenset({"condition"}))
+                 if m.term.kind == "condition"]
+        self.cautions.append((heading, sentence, list(dict.fromkeys(names))))
+
     def _compare(self, terms: list[Term], heading: str) -> None:
         """'Deep tissue vs Swedish': each pair of techniques a comparison heading names is related by it."""
         techniques = [t for t in terms if t.kind == "technique"]
@@ -199,7 +298,11 @@ class _Extractor:
         return fallback
 
     def _sentence(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
+        if self.warns.search(sentence):  # "see a doctor before booking if you have a severe sudden headache"
+            self.caution(heading, sentence)
+            return
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
+        self._enumeration(sentence, heading, contexts, techniques)
         if not terms:
             self.unnamed.append((heading, sentence))
         named = [t for t in terms if t.kind == "technique"]
@@ -210,43 +313,57 @@ class _Extractor:
                 for tech in named:
                     self.relations.append((tech.id, term.id, sentence))
 
-    def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term]) -> None:
+    def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term],
+              evidence: str | None = None, discover: bool = True) -> None:
         contexts = frozenset().union(*nearness)
+        if "caution" in contexts or self.warns.search(block.text):  # a list led in by "please don't book if you have:"
+            self.caution(heading, block.text)
+            return
         text = strip_item(block.text, self.cues)
         matches = self.find(text, contexts)
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:
                 continue
-            term = loose_match(text, self.vocab.phrases_by_kind.get(kind, []))
+            phrases = self.vocab.phrases_by_kind.get(kind, [])
+            term = loose_match(text, phrases)
+            if term is None and kind == "technique" and not kinds_found:  # "Hot stone" in a list of techniques
+                term = prefix_match(text, phrases)
             if term is not None:
                 matches.append(Match(term, 0, len(text), "loose"))
                 kinds_found.add(kind)
-        terms = self.add(matches, heading, block.text, "list")
+        terms = self.add(matches, heading, evidence or block.text, "list")
         for term in terms:
             if term.kind in contexts & {"condition", "benefit"}:
                 for tech in techniques:
                     self.relations.append((tech.id, term.id, block.text))
-        if kinds_found:
+        if kinds_found or not discover:
             return
         # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":
         # the item's lead words name it.
         sentences = split_sentences(text)
         lead = _LEAD_SPLIT.split(sentences[0] if sentences else text)[0].strip().rstrip(".;:,!")
-        if not 0 < len(lead.split()) <= MAX_DISCOVERED_WORDS or lead.endswith("?"):
-            return
-        found = next((k for ctx in nearness for k in ("condition", "benefit") if k in ctx), None)
-        if found is not None:  # an unknown item counts once, as the kind its nearest context names
-            name = lead[0].upper() + lead[1:]
-            self.mentions.append(Mention(found, name, heading, block.text, "list", discovered=True))
+        # An unknown item counts once, as the kind its nearest context names.
+        found = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
+        if found is not None and reads_as_name(lead, self.cues, found):
+            self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
+                                         "list", discovered=True))
 
 
 def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Extraction:
     """Mentions, relations and clinic facts of one article (pure)."""
     cues = cues or load_cues()
-    result = _Extractor(article, vocab, cues).run()
+    language = language_of(article, cues)
+    if language == "en" and article.word_count() >= MIN_CONTENT_WORDS:
+        result = _Extractor(article, vocab, cues).run()
+    else:
+        # The vocabulary can't read another language yet, and a few words left after the page furniture are more
+        # often a menu than content: the page is kept for its contact facts, its words name nothing.
+        result = Extraction(article_id=article.article_id, path=article.path, title=article.title, url=article.url,
+                            clinic=None, published=article.published, updated=article.updated)
+    result.language = language
     facts = clinic_facts(article)
-    result.clinic = facts["name"] if facts else None
+    result.clinic = facts["name"] if facts else None  # None too for a page giving contacts but no clinic name
     result.clinic_facts = facts
     if facts:
         result.clinic_evidence = _clinic_evidence(article, facts)
@@ -255,7 +372,8 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
 
 def _clinic_evidence(article: Article, facts: dict) -> list[str] | None:
     """The main-content sentence that names the clinic (or, failing that, gives its phone or address)."""
-    needles = [facts["name"].lower()] + [a["value"].lower()[:20] for a in facts.get("addresses", [])]
+    needles = [facts["name"].lower()] if facts["name"] else []
+    needles += [a["value"].lower()[:20] for a in facts.get("addresses", [])]
     for section in article.sections:
         for block in section.blocks:
             if any(n in block.text.lower() for n in needles):

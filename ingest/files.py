@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 import stat
@@ -15,14 +16,13 @@ from lxml import etree
 
 from ingest.boilerplate import drop_repeated_blocks
 from ingest.decode import UndecodableError, decode
-from ingest.extract import extract, is_english
+from ingest.extract import MIN_CONTENT_WORDS, extract
 from ingest.markdown_article import FrontMatterError
 from ingest.parse import FORMATS, parse_article
-from kb.model import Article, Extraction
+from kb.model import Article, Extraction, article_id
 from kb.vocabulary import Vocabulary
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger pages are exports or attacks, not articles
-MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 MAX_NESTING = 256  # elements inside elements; real pages stay under ~60, the parsers slow down or recurse out beyond
 MAX_QUOTE_NESTING = 32  # Markdown `> > > …`: Python-Markdown's time grows with the square of the depth
 PROJECT_FILES = {"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NOTICE"}  # a folder's own docs, not articles
@@ -186,6 +186,12 @@ def _init_fields(cls: type) -> tuple[str, ...]:
     return _INIT_FIELDS[cls]
 
 
+def fingerprint(article: Article) -> str:
+    """A digest of a page's title and main-content text: two pages are the same page only when these are."""
+    text = "\n".join([article.title, *(b.text for s in article.sections for b in s.blocks)])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def read_article(file: Path, rel: str) -> Article | Skipped:
     """Read, decode and parse one file; a Skipped with the reason when it can't be an article. Never raises."""
     data = read_bytes(file)
@@ -197,11 +203,8 @@ def read_article(file: Path, rel: str) -> Article | Skipped:
         if problem := too_nested(text):
             return Skipped(rel, problem)
         article = scrub(parse_article(text, rel))
-        words = article.word_count()
-        if words < MIN_CONTENT_WORDS:
-            return Skipped(rel, f"no main content ({words} words after removing page furniture)")
-        if not is_english(article):
-            return Skipped(rel, f"not English (language {article.lang or 'detected'}); the vocabulary is English")
+        if not article.word_count() and not article.facts:
+            return Skipped(rel, "no text: nothing but page furniture, and no contact facts")
     except UndecodableError as exc:
         return Skipped(rel, str(exc))
     except FrontMatterError as exc:
@@ -236,7 +239,14 @@ def extract_articles(articles: list[Article], vocab: Vocabulary, skipped: list[S
     """Extract every article (one extraction per distinct page); `skipped` are the files reading skipped."""
     result = IngestResult(skipped=list(skipped))
     by_id: dict[str, Extraction] = {}
+    content: dict[str, str] = {}  # article id to the fingerprint of the page's text
     for article in articles:
+        seen = content.setdefault(article.article_id, fingerprint(article))
+        if article.url and seen != fingerprint(article):
+            # Another page claims the same canonical URL with other text (a template's canonical link): the claim
+            # is false for this one, so it is its own article, known by its path.
+            article = dataclasses.replace(article, article_id=article_id(article.path, None), url=None)
+            content.setdefault(article.article_id, fingerprint(article))
         try:
             extraction = extract(article, vocab)
         except RecursionError:
@@ -251,7 +261,13 @@ def extract_articles(articles: list[Article], vocab: Vocabulary, skipped: list[S
             continue
         by_id[extraction.article_id] = extraction
         kinds = sorted({m.kind for m in extraction.mentions})
-        result.outcomes.append((article.path, f"ok: {len(extraction.mentions)} mentions ({', '.join(kinds)})"))
+        if extraction.language != "en":
+            what = f"language {extraction.language}: kept with its contact facts; the vocabulary reads English only"
+        elif not extraction.mentions and article.word_count() < MIN_CONTENT_WORDS:
+            what = f"{article.word_count()} words of main content: kept for its contact facts"
+        else:
+            what = f"{len(extraction.mentions)} mentions ({', '.join(kinds)})"
+        result.outcomes.append((article.path, f"ok: {what}"))
     result.extractions = list(by_id.values())
     result.outcomes += [(s.path, f"skipped: {s.reason}") for s in result.skipped]
     return result

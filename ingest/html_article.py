@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -15,12 +16,13 @@ from bs4 import (
     Doctype,
     MarkupResemblesLocatorWarning,
     NavigableString,
+    PageElement,
     ProcessingInstruction,
     Tag,
     XMLParsedAsHTMLWarning,
 )
 
-from ingest import contacts, structured_contacts
+from ingest import contacts, main_content, structured_contacts
 from ingest.decode import clean_text
 from kb.cues import load_cues
 from kb.model import Article, Block, Fact, Section, article_id
@@ -185,7 +187,7 @@ def _metadata(tags: list[Tag], jsonld: list[dict[str, Any]]) -> dict[str, str | 
     if not published and dated is not None:
         published = str(dated["datetime"])
     h1 = _first_named(tags, "h1")
-    title = clean_text(h1.get_text(" ")) if h1 is not None else ""
+    title = main_content.heading_text(h1) if h1 is not None else ""
     if not title:
         head_title = _first_named(tags, "title")
         title = _meta(metas, "og:title") or (clean_text(head_title.get_text()) if head_title is not None else "")
@@ -210,6 +212,8 @@ def _first(objects: list[dict], key: str) -> str | None:
 
 
 def _is_furniture(tag: Tag) -> bool:
+    if main_content.scoped_header(tag):
+        return link_density(tag) >= 0.5  # a section's or an FAQ item's own header, unless it is a menu
     if tag.name in {"header", "footer"}:
         return not _contains(tag, {"h1"})
     role = str(tag.get("role") or "").lower()
@@ -224,6 +228,8 @@ def _is_furniture(tag: Tag) -> bool:
     strong, weak = _furniture_words()
     if not words & strong and not (words & weak and link_density(tag) >= 0.5):
         return False
+    if main_content.furniture_is_content(tag, menu_class=not words & strong):
+        return False
     # A wrapper that holds the article itself is never furniture, whatever its class says.
     return not _contains(tag, _ARTICLE_TAGS) and tag.name not in {"body", "html", "main", "article"}
 
@@ -231,11 +237,15 @@ def _is_furniture(tag: Tag) -> bool:
 def _strip_furniture(body: Tag) -> None:
     tags = _tags_under(body)
     for tag in tags:
-        if tag.name in _DROP_TAGS and not _decomposed(tag):
+        if tag.name in _DROP_TAGS and not _decomposed(tag) and not (tag.name == "button" and
+                                                                    main_content.keep_button(tag)):
             tag.decompose()
     for tag in tags:
         # Parents come before their children: a tag inside removed furniture is already gone.
         if not _decomposed(tag) and _is_furniture(tag):
+            tag.decompose()
+    for tag in tags:
+        if not _decomposed(tag) and main_content.sibling_services(tag, _HEADINGS):
             tag.decompose()
 
 
@@ -255,7 +265,7 @@ def _main_root(body: Tag) -> Tag:
     hinted = [t for t in tags if t.name in {"div", "section", "td"}
               and _CONTENT_HINTS.search(" ".join([*(t.get("class") or []), str(t.get("id") or "")]).lower())]
     if hinted:
-        best = max(hinted, key=_text_len)
+        best = main_content.common_root(max(hinted, key=_text_len), hinted)
         if _text_len(best) > 0.4 * _text_len(body):
             return best
     return body
@@ -299,8 +309,8 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
         else:
             sections.append(Section(heading=text, level=level))
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
+    def walk(children: Iterable[PageElement]) -> None:
+        for child in children:
             if isinstance(child, _NOT_TEXT):
                 continue  # comments ("TODO: Botox disclaimer"), doctypes, processing instructions
             if isinstance(child, NavigableString):
@@ -312,13 +322,16 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
             if name in _INLINE:
                 if _contains(child, _BLOCKS_IN_INLINE):
                     flush()
-                    walk(child)  # broken markup: a block inside an inline element
+                    walk(child.children)  # broken markup: a block inside an inline element
                 else:
                     buffer.append(child.get_text(" "))
             elif name in _HEADINGS:
-                heading(child.get_text(" "), int(name[1]))
+                heading(main_content.heading_text(child), int(name[1]))
+                walk(main_content.swallowed(child))  # an unclosed heading holds the blocks after it
             elif name == "summary":
                 heading(child.get_text(" "), 4)  # an FAQ question heads its answer
+            elif main_content.question_button(child):
+                heading(main_content.question_text(child), 4)  # so does an accordion's question button
             elif name == "li":
                 flush()
                 parent_key = id(child.parent)
@@ -327,18 +340,18 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
                 if text:
                     sections[-1].blocks.append(Block("item", text, list_id))
                 for nested in [c for c in child.children if isinstance(c, Tag) and c.name in _LISTS]:
-                    walk(nested)
+                    walk(nested.children)
             elif name in _TEXT_BLOCKS:
                 flush()
                 if _contains(child, _NESTED_IN_TEXT):
-                    walk(child)
+                    walk(child.children)
                 else:
                     buffer.append(child.get_text(" "))
                     flush()
             else:
                 flush()
-                walk(child)
+                walk(child.children)
         flush()
 
-    walk(root)
+    walk(root.children)
     return sections

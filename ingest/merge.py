@@ -8,7 +8,7 @@ from typing import Any
 
 from ingest.clinic_facts import same_value
 from kb.cues import load_cues
-from kb.model import Entry, Extraction, Mention, Passage, Relation, Source, entry_id
+from kb.model import Caution, Entry, Extraction, Mention, Passage, Relation, Source, display_phone, entry_id
 from kb.vocabulary import Vocabulary
 
 MAX_PASSAGES_PER_ARTICLE = 20  # sentences that name the entry, per article
@@ -34,7 +34,8 @@ def _summary(entry: Entry, names: list[str]) -> str:
         if p.context == "prose" and any(s.startswith(n) or s.startswith("a " + n) for n in lowered) and " is " in s:
             return p.sentence
     prose = [p.sentence for p in entry.passages if p.context == "prose"]
-    return prose[0] if prose else (entry.passages[0].sentence if entry.passages else "")
+    others = [p.sentence for p in entry.passages if p.context != "caution"]
+    return prose[0] if prose else (others[0] if others else "")
 
 
 def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
@@ -116,12 +117,15 @@ def _treated_in(entries: dict[str, Entry], ex: Extraction) -> dict[str, str]:
 
 
 def _clinics(entries: dict[str, Entry], extractions: list[Extraction], linked: Linked) -> None:
-    for ex in sorted(extractions, key=lambda e: e.path):
+    ordered = sorted(extractions, key=lambda e: e.path)
+    named = [ex for ex in ordered if ex.clinic_facts and ex.clinic_facts["name"]]
+    unnamed = [ex for ex in ordered if ex.clinic_facts and not ex.clinic_facts["name"]]
+    for ex in named + unnamed:  # pages that name no clinic join the clinic whose contacts they share
         facts = ex.clinic_facts
-        if not facts:
-            continue
-        eid = entry_id("clinic", facts["name"])
-        entry = entries.setdefault(eid, Entry(id=eid, kind="clinic", name=facts["name"], contact=_empty_contact()))
+        assert facts is not None
+        name = facts["name"] or _owner(entries, facts) or _unnamed_clinic(facts)
+        eid = entry_id("clinic", name)
+        entry = entries.setdefault(eid, Entry(id=eid, kind="clinic", name=name, contact=_empty_contact()))
         assert entry.contact is not None
         for field in ("names", "addresses", "phones", "emails", "hours", "websites"):
             _merge_values(entry.contact[field], facts.get(field, []), ex.article_id)
@@ -131,6 +135,37 @@ def _clinics(entries: dict[str, Entry], extractions: list[Extraction], linked: L
             entry.passages.append(Passage(ex.article_id, sentence[0], sentence[1], "prose"))
         for eid_treated, evidence in _treated_in(entries, ex).items():
             _link(entries, linked, eid_treated, eid, ex.article_id, evidence)
+        _add_cautions(entry, ex)
+
+
+def _add_cautions(clinic: Entry, ex: Extraction) -> None:
+    """The article's warnings, exclusions and billing sentences, kept on its clinic's entry: quoted as cautions and
+    searchable ("massage with a fever"), never a source of the conditions they name."""
+    known = {c.sentence for c in clinic.cautions}
+    for section, sentence, names in ex.cautions:
+        if sentence not in known:
+            known.add(sentence)
+            clinic.cautions.append(Caution(ex.article_id, ex.title, ex.path, ex.url, section, sentence, list(names)))
+            clinic.passages.append(Passage(ex.article_id, section, sentence, "caution"))
+
+
+def _owner(entries: dict[str, Entry], facts: dict[str, Any]) -> str | None:
+    """The name of the one clinic already known with a phone, email or address of `facts` (a contact page or a footer
+    include that names no clinic belongs to it), else None."""
+    owners = {e.name for e in entries.values() if e.kind == "clinic" and e.contact
+              and any(same_value(a["value"], b["value"]) for f in ("phones", "emails", "addresses")
+                      for a in facts.get(f, []) for b in e.contact[f])}
+    return owners.pop() if len(owners) == 1 else None
+
+
+def _unnamed_clinic(facts: dict[str, Any]) -> str:
+    """A name for contacts no page names a clinic for: where it is, else how to reach it (said plainly, so the
+    front desk sees that no page gave a name)."""
+    for field, label in (("addresses", "Clinic at"), ("phones", "Clinic with phone"), ("emails", "Clinic at")):
+        if facts.get(field):
+            value = facts[field][0]["value"]
+            return f"{label} {display_phone(value) if field == 'phones' else value}"
+    return "Unnamed clinic"
 
 
 def _empty_contact() -> dict[str, Any]:

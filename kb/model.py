@@ -109,7 +109,7 @@ class Passage:
     article_id: str
     section: str
     sentence: str
-    context: Literal["heading", "list", "prose", "title", "context"]
+    context: Literal["heading", "list", "prose", "title", "context", "caution"]  # caution: see Caution
 
 
 @dataclass
@@ -121,6 +121,20 @@ class Relation:
     name: str
     article_id: str
     sentence: str
+
+
+@dataclass
+class Caution:
+    """A sentence of a clinic's article that warns, excludes, refers elsewhere or talks billing, and the
+    conditions it names: quoted as a caution, never as something the clinic treats."""
+
+    article_id: str
+    title: str
+    path: str
+    url: str | None
+    section: str
+    sentence: str
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -140,6 +154,7 @@ class Entry:
     passages: list[Passage] = field(default_factory=list)
     related: list[Relation] = field(default_factory=list)
     contact: dict[str, Any] | None = None  # clinic entries: name, addresses, phones, emails, hours, websites
+    cautions: list[Caution] = field(default_factory=list)  # clinic entries: what its articles warn about
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -152,6 +167,7 @@ class Entry:
         data["sources"] = [Source(**s) for s in data.get("sources", [])]
         data["passages"] = [Passage(**p) for p in data.get("passages", [])]
         data["related"] = [Relation(**r) for r in data.get("related", [])]
+        data["cautions"] = [Caution(**c) for c in data.get("cautions", [])]
         return cls(**data)
 
 
@@ -182,6 +198,8 @@ class Extraction:
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (from id, to id, sentence)
     clinic_facts: dict[str, Any] | None = None
     clinic_evidence: list[str] | None = None  # [section, sentence] naming the clinic or its phone
+    language: str = "en"  # two-letter code; the vocabulary reads only English pages (others keep their facts)
+    cautions: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (section, sentence, conditions named)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -193,4 +211,5 @@ class Extraction:
         data = dict(data)
         data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
         data["relations"] = [tuple(r) for r in data.get("relations", [])]
+        data["cautions"] = [(c[0], c[1], list(c[2])) for c in data.get("cautions", [])]
         return cls(**data)

@@ -73,6 +73,12 @@ ENTRY = {"type": "object", "required": ["id", "kind", "name", "sources", "relate
                         "related": {"type": "array", "items": {"type": "object", "properties": {
                             "id": _STR, "kind": _STR, "name": _STR, "article_id": _STR, "sentence": _STR}}},
                         "contact": {"type": ["object", "null"]},
+                        "cautions": {"type": "array", "description": "Clinic entries: sentences of its articles that "
+                                     "warn, exclude, refer elsewhere or talk billing (never conditions it treats)",
+                                     "items": {"type": "object", "required": ["sentence", "title", "path"],
+                                               "properties": {"article_id": _STR, "title": _STR, "path": _STR,
+                                                              "url": _NSTR, "section": _STR, "sentence": _STR,
+                                                              "names": {"type": "array", "items": _STR}}}},
                         "clinics": {"type": "array", "items": CLINIC,
                                     "description": "The contacts of the clinics whose articles name this entry"}}}
 CONDITIONS = {"type": "object", "required": ["region", "total", "shown", "regions", "letters"],
