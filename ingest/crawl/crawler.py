@@ -169,12 +169,18 @@ class Crawl:
                 continue
             self.tried += 1
             self.done.add(url)
-            self.fetch_page(url)
+            try:
+                self.fetch_page(url)
+            except TimeUp:
+                self.queue.appendleft(url)  # not fetched: reported with the rest of the queue
+                self.done.discard(url)
+                raise
 
     def fetch_page(self, url: str) -> None:
         try:
             response = self.fetcher.get(
-                url, accept=HTML_ACCEPT, limit=self.options.max_page_bytes, allowed=self.allowed,
+                url, accept=HTML_ACCEPT, limit=self.options.max_page_bytes,
+                allowed=lambda target: "read already" if target in self.done else self.allowed(target),
                 headers=lambda u: self.previous[u].conditional_headers() if u in self.previous else {},
                 wanted=lambda content_type: content_type in HTML_TYPES)
         except Failed as exc:
@@ -183,9 +189,6 @@ class Crawl:
             return
         self.failures = [*self.failures, f"HTTP {response.status}"] if response.status >= 500 else []
         if response.url != url:
-            if response.url in self.done:
-                self.skip(url, f"redirects to {response.url}, read already")
-                return
             self.done.add(response.url)
             self.found.add(response.url)
         self.read_response(url, response)
