@@ -23,11 +23,12 @@ $(VENV)/.bench-deps: $(BIN)/kb
 	$(BIN)/pip install --quiet -e '.[bench]'
 	@touch $@
 
-## run: set up, ingest the bundled sample articles into ./kb-data, serve on http://127.0.0.1:8000
+## run: set up, ingest the bundled sample articles into ./kb-data (only when it holds no knowledge base yet:
+## a knowledge base you built is never replaced; to start over, `rm -rf kb-data` or `make clean`), serve on :8000
 run: ingest serve
 
 ingest: $(BIN)/kb
-	$(BIN)/kb ingest $(SAMPLES) --data-dir $(DATA)
+	$(BIN)/kb ingest $(SAMPLES) --data-dir $(DATA) --if-empty
 
 serve: $(BIN)/kb
 	$(BIN)/kb serve --data-dir $(DATA) --host $(HOST) --port $(PORT)

@@ -19,6 +19,7 @@ from index.tables import write_tables
 from kb.model import KINDS, Entry, Extraction
 
 EXTRACTIONS = "extractions.jsonl"
+CRAWL_STATE = "crawl.json"  # what `kb ingest URL` remembers of each site for its next, conditional crawl
 
 
 def load_extractions(path: Path) -> list[Extraction]:
@@ -32,6 +33,16 @@ def load_extractions(path: Path) -> list[Extraction]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"index version {path.name}: {EXTRACTIONS} is damaged ({type(exc).__name__}); "
                          "run a full `kb ingest` without --add") from exc
+
+
+def load_crawl_state(path: Path) -> dict[str, Any] | None:
+    """The crawl state a version was published with (None when it has none, or it is unreadable: the next crawl
+    then fetches every page in full)."""
+    try:
+        data = json.loads((path / CRAWL_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def write_index(path: Path, entries: list[Entry]) -> None:
@@ -72,14 +83,16 @@ def manifest_of(version: str, entries: list[Entry], extractions: list[Extraction
 
 
 def write_version(path: Path, version: str, entries: list[Entry], extractions: list[Extraction],
-                  skipped: list[dict[str, str]]) -> dict[str, Any]:
+                  skipped: list[dict[str, str]], crawl: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fill the empty build folder `path` and check it opens; returns the manifest (written last: a folder
-    without one is never a version)."""
+    without one is never a version). `crawl` is the websites' crawl state, kept for the next crawl."""
     write_index(path, entries)
     write_tables(path, entries)
     with open(path / EXTRACTIONS, "w", encoding="utf-8") as handle:
         for ex in sorted(extractions, key=lambda e: e.path):
             handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+    if crawl is not None:
+        (path / CRAWL_STATE).write_text(json.dumps(crawl, ensure_ascii=False), encoding="utf-8")
     manifest = manifest_of(version, entries, extractions, skipped)
     manifest["files"] = file_table(path)
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -197,12 +197,17 @@ def read_article(file: Path, rel: str) -> Article | Skipped:
     data = read_bytes(file)
     if isinstance(data, Skipped):
         return Skipped(rel, data.reason)
+    return article_from_bytes(data, rel)
+
+
+def article_from_bytes(data: bytes, rel: str, fmt: str | None = None) -> Article | Skipped:
+    """Decode and parse one article's bytes (a file's, or a fetched page's with its `fmt`); never raises."""
     try:
         text, _encoding = decode(data)
         text = text.replace("\x00", "")  # a NUL is never text, and the XML parsers refuse it
         if problem := too_nested(text):
             return Skipped(rel, problem)
-        article = scrub(parse_article(text, rel))
+        article = scrub(parse_article(text, rel, fmt))
         if not article.word_count() and not article.facts:
             return Skipped(rel, "no text: nothing but page furniture, and no contact facts")
     except UndecodableError as exc:

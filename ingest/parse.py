@@ -13,9 +13,10 @@ FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".php": "html",
            ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 
 
-def parse_article(text: str, path: str) -> Article:
-    """Parse article text by the format its file name says (pure: no IO)."""
-    fmt = FORMATS.get(PurePath(path).suffix.lower(), "text")
+def parse_article(text: str, path: str, fmt: str | None = None) -> Article:
+    """Parse article text by the format its file name says, or `fmt` when the caller knows it (a web page's
+    Content-Type); pure: no IO."""
+    fmt = fmt or FORMATS.get(PurePath(path).suffix.lower(), "text")
     if fmt == "text" and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
         fmt = "html"  # a saved page with the wrong extension
     if fmt == "html":

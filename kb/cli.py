@@ -15,6 +15,7 @@ import click
 from index.errors import NotFound
 from index.params import ParamError, parse_params
 from index.store import StoreError, version_or_none
+from kb import pipeline
 from kb.config import resolve_data_dir
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import KINDS, display_phone
@@ -22,6 +23,10 @@ from kb.pipeline import IngestFailed
 from web.links import entry_url
 
 FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
 
 
 def _emit(data: Any) -> None:
@@ -56,23 +61,47 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--add", is_flag=True, help="Merge into the live knowledge base instead of replacing it.")
-@click.option("--strict", is_flag=True, help="Exit 1 (and publish nothing) if any file is skipped.")
+@click.option("--strict", is_flag=True, help="Exit 1 (and publish nothing) if any file or URL is skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--if-empty", is_flag=True,
+              help="Only when the data directory holds no knowledge base yet; else do nothing (exit 0).")
+@click.option("--max-pages", type=click.IntRange(1), default=500, show_default=True,
+              help="Websites: pages fetched at most, per site.")
+@click.option("--delay", type=click.FloatRange(pipeline.MIN_DELAY), default=pipeline.MIN_DELAY, show_default=True,
+              help="Websites: seconds between requests (at least 0.5; robots.txt's Crawl-delay may ask for more).")
+@click.option("--timeout", type=click.FloatRange(0.1), default=30.0, show_default=True,
+              help="Websites: seconds one request may take in all.")
+@click.option("--time-limit", type=click.FloatRange(1), default=1800.0, show_default=True,
+              help="Websites: seconds the crawl of one site may take in all.")
 @with_kb
-def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, as_json: bool) -> None:
-    """Parse article files and folders and publish a new index version atomically."""
+def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, strict: bool, as_json: bool, if_empty: bool,
+           max_pages: int, delay: float, timeout: float, time_limit: float) -> None:
+    """Parse article files, folders and websites (http(s):// URLs) and publish a new index version atomically."""
+    if if_empty and (kb.data.pointer.exists() or kb.data.list_versions()):
+        click.echo(f"kb: {kb.data.root} already holds a knowledge base; not ingesting (--if-empty). To start over, "
+                   f"delete that folder (or `make clean`) and ingest again.", err=True)
+        return
     bars: list[Any] = []
+    tty = sys.stderr.isatty()
 
     def progress(done: int, total: int) -> None:
         if not bars:
             bars.append(click.progressbar(length=total, label="reading articles", file=sys.stderr, show_pos=True))
         bars[0].update(1)
 
+    def crawl_progress(found: int, fetched: int, skipped: int) -> None:
+        click.echo(f"\rcrawling: {found} pages found, {fetched} fetched, {skipped} skipped ", nl=False, err=True)
+
+    options = pipeline.CrawlOptions(max_pages=max_pages, delay=delay, timeout=timeout, time_limit=time_limit)
     try:
-        report = kb.ingest(list(paths), add=add, strict=strict, progress=progress if sys.stderr.isatty() else None)
+        report = pipeline.ingest(kb.data, list(sources), kb.vocab, add=add, strict=strict,
+                                 progress=progress if tty else None, crawl=options,
+                                 crawl_progress=crawl_progress if tty else None)
     except IngestFailed as exc:
+        if tty:
+            click.echo("", err=True)
         skipped = [{"path": s.path, "reason": s.reason} for s in exc.result.skipped]
         if as_json:
             _emit({"articles": 0, "entries": {}, "skipped": skipped, "index_version": None, "error": str(exc)})
@@ -84,6 +113,8 @@ def ingest(kb: KnowledgeBase, paths: tuple[Path, ...], add: bool, strict: bool, 
     finally:
         for bar in bars:
             bar.render_finish()
+    if tty and any(is_url(s) for s in sources):
+        click.echo("", err=True)
     m = report.manifest
     if as_json:
         _emit({"articles": m["articles"], "entries": m["entries"], "skipped": m["skipped"],

@@ -1,24 +1,31 @@
 """The one way articles become a live index: read → extract → merge → build → publish, under the ingest lock.
 
-Each stage is one call into the layer that owns it (ingest/ reads, extracts and merges; index/ builds and the
-store publishes), and this module is their only caller. Crash tests pause at the store's named checkpoints
-(locked, indexing, built, renamed, published) and kill the process there.
+Each stage is one call into the layer that owns it (ingest/ reads files and crawls websites, extracts and merges;
+index/ builds and the store publishes), and this module is their only caller. Crash tests pause at the store's
+named checkpoints (locked, indexing, built, renamed, published) and kill the process there.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.build import load_extractions, write_version
-from index.store import DataDir, checkpoint
-from ingest.files import IngestResult, extract_articles, read_articles
+from index.build import load_crawl_state, load_extractions, write_version
+from index.store import DataDir, StoreError, checkpoint
+from ingest.crawl.crawler import Progress as CrawlProgress
+from ingest.crawl.fetch import MIN_DELAY, CrawlOptions
+from ingest.crawl.site import read_site
+from ingest.crawl.state import SiteState, sites_from_json, sites_to_json
+from ingest.crawl.urls import is_web_address, normalize, origin
+from ingest.files import IngestResult, Skipped, extract_articles, read_articles
 from ingest.merge import merge
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
+
+__all__ = ["MIN_DELAY", "CrawlOptions", "IngestFailed", "IngestReport", "ingest", "publish"]
 
 
 class IngestFailed(RuntimeError):
@@ -37,13 +44,60 @@ class IngestReport:
     result: IngestResult
 
 
-def _with_previous(data: DataDir, extractions: list[Extraction]) -> list[Extraction]:
-    """`extractions` merged into the live version's: an article read again (same id or path) replaces itself."""
+def _with_previous(data: DataDir, extractions: list[Extraction], sites: Sequence[str] = ()) -> list[Extraction]:
+    """`extractions` merged into the live version's: an article read again (same id or path) replaces itself, and
+    a website crawled again replaces all its pages (those now gone from it go)."""
     if data.current() is None:
         return extractions
     fresh = {e.article_id for e in extractions} | {e.path for e in extractions}
-    kept = [e for e in load_extractions(data.current_path()) if e.article_id not in fresh and e.path not in fresh]
+    crawled = tuple(site + "/" for site in sites)
+    kept = [e for e in load_extractions(data.current_path())
+            if e.article_id not in fresh and e.path not in fresh and not e.path.startswith(crawled)]
     return kept + extractions
+
+
+@dataclass
+class Crawled:
+    """The websites an ingest read: their crawl state, to publish for the next run."""
+
+    sites: dict[str, SiteState] = field(default_factory=dict)
+    previous: dict[str, SiteState] = field(default_factory=dict)
+
+
+def _live_crawl(data: DataDir) -> tuple[dict[str, SiteState], dict[str, Extraction]]:
+    """The live version's crawl state and extractions by article id (nothing when there is no usable version:
+    every page is then fetched in full)."""
+    try:
+        if data.current() is None:
+            return {}, {}
+        path = data.current_path()
+        return sites_from_json(load_crawl_state(path)), {e.article_id: e for e in load_extractions(path)}
+    except StoreError:
+        return {}, {}
+
+
+def crawl_sites(data: DataDir, urls: list[str], vocab: Vocabulary, result: IngestResult, options: CrawlOptions,
+                progress: CrawlProgress | None = None) -> Crawled:
+    """Read → extract for websites: each URL's site crawled (conditionally, from the live version's state) and
+    its extractions, skips and outcomes added to `result`."""
+    crawled = Crawled()
+    crawled.previous, extractions = _live_crawl(data)
+    have = {e.article_id for e in result.extractions}
+    for url in urls:
+        start = normalize(url)
+        if start is None:
+            result.skipped.append(Skipped(url, "not a valid web address"))
+            continue
+        if origin(start) in crawled.sites:
+            result.skipped.append(Skipped(url, f"{origin(start)} is crawled once per run (named twice)"))
+            continue
+        site = read_site(start, options, vocab, crawled.previous.get(origin(start)), extractions, progress)
+        crawled.sites[site.site] = site.state
+        result.extractions += [e for e in site.result.extractions if e.article_id not in have]
+        have |= {e.article_id for e in site.result.extractions}
+        result.skipped += site.result.skipped
+        result.outcomes += site.result.outcomes
+    return crawled
 
 
 def extract_sources(sources: list[Path], vocab: Vocabulary,
@@ -63,7 +117,7 @@ class Published:
 
 
 def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
-            skipped: list[dict[str, str]]) -> Published:
+            skipped: list[dict[str, str]], crawl: dict[str, Any] | None = None) -> Published:
     """Merge → build → publish `extractions` as the new live version. Call under `data.lock()`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
@@ -77,7 +131,7 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
     lap("merge")
     data.clean()
     with data.build() as (version, path):
-        manifest = write_version(path, version, entries, extractions, skipped)
+        manifest = write_version(path, version, entries, extractions, skipped, crawl)
         checkpoint("built")
         lap("build")
         data.publish(version, path)
@@ -87,17 +141,28 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
     return Published(manifest, entries, seconds)
 
 
-def ingest(data: DataDir, sources: list[Path], vocab: Vocabulary, *, add: bool = False, strict: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Read `sources` and publish a new version: the whole knowledge base, or with `add` merged into the live one."""
+def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, add: bool = False,
+           strict: bool = False, progress: Callable[[int, int], None] | None = None,
+           crawl: CrawlOptions | None = None, crawl_progress: CrawlProgress | None = None) -> IngestReport:
+    """Read `sources` (paths, and http(s) URLs of websites) and publish a new version: the whole knowledge base,
+    or with `add` merged into the live one."""
+    urls = [str(s) for s in sources if is_web_address(str(s))]
+    paths = [Path(s) for s in sources if not is_web_address(str(s))]
     with data.lock():
         checkpoint("locked")
-        result = extract_sources(sources, vocab, progress)
+        result = extract_sources(paths, vocab, progress) if paths else IngestResult()
+        crawled = crawl_sites(data, urls, vocab, result, crawl or CrawlOptions(), crawl_progress) if urls else None
         skipped = [{"path": s.path, "reason": s.reason} for s in result.skipped]
         if strict and skipped:
-            raise IngestFailed(f"{len(skipped)} file(s) skipped and --strict is set: nothing was published", result)
+            raise IngestFailed(f"{len(skipped)} file(s) or URL(s) skipped and --strict is set: nothing was published",
+                               result)
         if not result.extractions:
             raise IngestFailed("no article could be ingested: nothing was published", result)
-        extractions = _with_previous(data, result.extractions) if add else result.extractions
-        published = publish(data, extractions, vocab, skipped)
+        sites = crawled.sites if crawled else {}
+        extractions = _with_previous(data, result.extractions, list(sites)) if add else result.extractions
+        state = None
+        if sites or add:
+            kept = (crawled.previous if crawled else _live_crawl(data)[0]) if add else {}
+            state = sites_to_json({**kept, **sites}) if kept or sites else None
+        published = publish(data, extractions, vocab, skipped, state)
     return IngestReport(published.manifest, result)
