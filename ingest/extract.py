@@ -65,6 +65,25 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
     return not (set(words) & cues.words("not_name_words") or words[0] in starts)
 
 
+_EASING = re.compile(r"^(?:reduced|less|lower|fewer|relief (?:of|from)|relieved)\s+(.+)$"
+                     r"|^(.+?)\s+(?:relief|reduction)$")
+_EASED: dict[int, dict[str, Term | None]] = {}
+
+
+def eased_condition(term: Term, vocab: Vocabulary) -> Term | None:
+    """The condition a benefit eases, when its name says so and the vocabulary knows it: "Reduced anxiety" →
+    Anxiety, "Fewer headaches" → Headache (remembered per vocabulary)."""
+    if term.kind != "benefit":
+        return None
+    memo = _EASED.setdefault(id(vocab), {})
+    if term.name not in memo:
+        m = _EASING.match(fold(term.name))
+        # No context terms: "Stress reduction" says nothing of chronic stress.
+        found = [x.term for x in vocab.matcher.find(m.group(1) or m.group(2))] if m else []
+        memo[term.name] = next((t for t in found if t.kind == "condition"), None)
+    return memo[term.name]
+
+
 def display_name(text: str) -> str:
     """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
     problems'; 'TMJ' stays)."""
@@ -167,6 +186,9 @@ class _Extractor:
         for m in matches:
             self.mentions.append(Mention(m.term.kind, m.term.name, section, sentence, context))  # type: ignore[arg-type]
             terms.append(m.term)
+            eased = eased_condition(m.term, self.vocab)
+            if eased is not None:  # "reduces anxiety": a benefit that eases a condition says the condition is helped
+                self.mentions.append(Mention("condition", eased.name, section, sentence, context))
         return terms
 
     def run(self) -> Extraction:
