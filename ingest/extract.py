@@ -7,19 +7,30 @@ from collections import Counter
 from typing import Literal
 
 from ingest.clinic_facts import clinic_facts
+from ingest.items import (
+    MAX_DISCOVERED_WORDS,
+    display_name,
+    eased_condition,
+    loose_match,
+    prefix_match,
+    reads_as_name,
+    strip_item,
+)
+from ingest.language import language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
-from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
+from kb.vocabulary import Match, Term, Vocabulary
 
 Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
                   "caution": "caution_context"}
-MAX_DISCOVERED_WORDS = 8
 _DISCOVERABLE = ("condition", "benefit", "technique")  # kinds an unknown list item or heading may be, in order
 _ENUMERATION = re.compile(r"(?:,?\s+(?:such as|including|like)\s*:?|:)\s+", re.IGNORECASE)
 _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
+_BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
+MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
@@ -27,133 +38,6 @@ def contexts_of(text: str, cues: Cues) -> frozenset[str]:
     """Which kinds of list a heading or lead-in introduces (condition, benefit, technique; caution: warnings,
     exclusions, referrals, billing)."""
     return frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
-
-
-_FUNCTION_WORDS = {"en": "english_function_words", "de": "german_function_words", "fr": "french_function_words",
-                   "es": "spanish_function_words", "nl": "dutch_function_words"}
-MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
-MIN_WORDS_TO_TELL = 40  # fewer words than this: trust the page's declaration, else call it English
-
-
-def language_of(article: Article, cues: Cues | None = None) -> str:
-    """The page's language: its declared one (`lang`), else the language whose function words are commonest in it
-    (two-letter code; English when there are too few words to tell)."""
-    if article.lang:
-        return article.lang.lower().split("-")[0].split("_")[0] or "en"
-    text = " ".join([article.title, *(b.text for s in article.sections for b in [*s.blocks])]).lower()
-    words = re.findall(r"[^\W\d_]+", text)
-    if len(words) < MIN_WORDS_TO_TELL:
-        return "en"
-    cues = cues or load_cues()
-    shares = {lang: sum(1 for w in words if w in cues.words(name)) for lang, name in _FUNCTION_WORDS.items()}
-    best = max(shares, key=lambda lang: (shares[lang], lang == "en"))
-    return best if shares[best] else "en"
-
-
-
-_NOT_NAME_CHARS = re.compile(r"[\[\]()#*|/\\<>=@?:]|https?:|\d")
-
-
-def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
-    """Whether an unknown list item or heading reads as the name of a condition, technique or benefit: a few words,
-    no question, address, link, number or markup, no "you"/"we" or praise, not led by an article or a verb (a
-    benefit may be an outcome: "A smoother golf swing")."""
-    words = fold(text).split()
-    if not 0 < len(words) <= MAX_DISCOVERED_WORDS or _NOT_NAME_CHARS.search(text):
-        return False
-    starts = cues.words("not_name_starts") - ({"a", "an"} if kind == "benefit" else set())
-    return not (set(words) & cues.words("not_name_words") or words[0] in starts)
-
-
-_EASING = re.compile(r"^(?:reduced|less|lower|fewer|relief (?:of|from)|relieved)\s+(.+)$"
-                     r"|^(.+?)\s+(?:relief|reduction)$")
-_EASED: dict[int, dict[str, Term | None]] = {}
-
-
-def eased_condition(term: Term, vocab: Vocabulary) -> Term | None:
-    """The condition a benefit eases, when its name says so and the vocabulary knows it: "Reduced anxiety" →
-    Anxiety, "Fewer headaches" → Headache (remembered per vocabulary)."""
-    if term.kind != "benefit":
-        return None
-    memo = _EASED.setdefault(id(vocab), {})
-    if term.name not in memo:
-        m = _EASING.match(fold(term.name))
-        # No context terms: "Stress reduction" says nothing of chronic stress.
-        found = [x.term for x in vocab.matcher.find(m.group(1) or m.group(2))] if m else []
-        memo[term.name] = next((t for t in found if t.kind == "condition"), None)
-    return memo[term.name]
-
-
-def display_name(text: str) -> str:
-    """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
-    problems'; 'TMJ' stays)."""
-    text = " ".join(text.split())
-    return text[:1].upper() + text[1:]
-
-
-def strip_item(text: str, cues: Cues) -> str:
-    """A list item without bullets, leading 'Symptoms of'-style words and trailing punctuation."""
-    text = text.strip().rstrip(".;:,!")
-    for prefix in sorted(cues["item_prefixes"], key=len, reverse=True):
-        if fold(text).startswith(prefix + " "):
-            text = text[len(prefix) + 1 :].strip()
-    return text
-
-
-MAX_SHORT_ITEM_WORDS = 3
-
-
-def prefix_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
-    """The one term whose name starts with all of a short item's words: a list of techniques says "Hot stone" or
-    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. None when no term, or several, do."""
-    keys = phrase_key(text)
-    if not 0 < len(keys) <= MAX_SHORT_ITEM_WORDS:
-        return None
-    found = {term for want, term in phrases if len(want) > len(keys) and want[: len(keys)] == keys}
-    return found.pop() if len(found) == 1 else None
-
-
-def loose_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
-    """A term whose phrase words all appear in order in a short list item, with at most one word between."""
-    keys = phrase_key(text)
-    present = set(keys)
-    best: tuple[int, Term] | None = None
-    by_first = _by_first_word(phrases)
-    # Only phrases whose first word is in the item can have all their words there: those, in the list's order.
-    for _, want, term in sorted(c for w in present for c in by_first.get(w, ())):
-        if not present.issuperset(want):
-            continue
-        pos, gaps = -1, 0
-        for w in want:
-            try:
-                nxt = keys.index(w, pos + 1)
-            except ValueError:
-                break
-            if pos >= 0:
-                gaps += nxt - pos - 1
-            pos = nxt
-        else:
-            if gaps <= 1 and (best is None or len(want) > best[0]):
-                best = (len(want), term)
-    return best[1] if best else None
-
-
-_FIRST_WORDS: dict[int, tuple[list, dict[str, list[tuple[int, tuple[str, ...], Term]]], int]] = {}
-
-
-def _by_first_word(phrases: list[tuple[tuple[str, ...], Term]]) -> dict[str, list[tuple[int, tuple[str, ...], Term]]]:
-    """The phrases of two or more words by first word, each with its place in the list; kept per list (the
-    vocabulary's lists are made once), where reading every phrase for each list item cost a millisecond."""
-    kept = _FIRST_WORDS.get(id(phrases))
-    if kept is None or kept[0] is not phrases or kept[2] != len(phrases):
-        index: dict[str, list[tuple[int, tuple[str, ...], Term]]] = {}
-        for i, (want, term) in enumerate(phrases):
-            if len(want) >= 2:
-                index.setdefault(want[0], []).append((i, want, term))
-        if len(_FIRST_WORDS) >= 16:  # lists made for one call must not pile up
-            _FIRST_WORDS.clear()
-        kept = _FIRST_WORDS[id(phrases)] = (phrases, index, len(phrases))
-    return kept[1]
 
 
 class _Extractor:
@@ -172,7 +56,9 @@ class _Extractor:
         """The matcher's finds, memoised per article (evidence look-ups read the same sentences again)."""
         key = (text, contexts)
         if key not in self._found:
-            self._found[key] = self.vocab.matcher.find(text, contexts)
+            # "Sports Massage Association" names a professional body, not a technique the page offers.
+            self._found[key] = [m for m in self.vocab.matcher.find(text, contexts)
+                                if not _BODY_NAME.match(text, m.end)]
         return list(self._found[key])
 
     def contexts(self, text: str) -> frozenset[str]:

@@ -1,0 +1,143 @@
+"""Main-content rules of the HTML parser on small hand-written pages: what is kept, what is dropped, exactly."""
+
+from __future__ import annotations
+
+from ingest.html_article import parse_html
+
+INTRO = "<p>Our clinic treats people of every age with hands-on care and simple home exercises.</p>"
+
+
+def outline(markup: str) -> list[tuple[str, list[str]]]:
+    """Each section's heading with its blocks' texts, in order."""
+    article = parse_html(f"<html><body>{markup}</body></html>", "page.html")
+    return [(s.heading, [b.text for b in s.blocks]) for s in article.sections]
+
+
+def test_a_list_after_a_lead_in_is_kept_though_classed_as_a_sidebar() -> None:
+    page = outline(
+        "<main><h1>Remedial massage</h1>" + INTRO
+        + "<p>Remedial massage can help with the following conditions:</p>"
+        '<div class="sidebar-nav"><ul><li><a href="/s">Frozen shoulder</a></li>'
+        '<li><a href="/s">Shin splints</a></li></ul></div></main>'
+        '<div class="sidebar"><h3>Services</h3><ul><li><a href="/a">Hot stones</a></li>'
+        '<li><a href="/b">Facials</a></li></ul></div>'
+    )
+    assert page == [("Remedial massage", [
+        "Our clinic treats people of every age with hands-on care and simple home exercises.",
+        "Remedial massage can help with the following conditions:", "Frozen shoulder", "Shin splints",
+    ])]
+
+
+def test_a_label_with_a_colon_does_not_make_a_sidebar_content() -> None:
+    page = outline(
+        "<main><h1>Remedial massage</h1>" + INTRO + "</main>"
+        '<div class="sidebar"><p>Services:</p><ul><li><a href="/a">Hot stones</a></li>'
+        '<li><a href="/b">Facials</a></li></ul></div>'
+    )
+    assert page == [("Remedial massage", [
+        "Our clinic treats people of every age with hands-on care and simple home exercises.",
+    ])]
+
+
+def test_a_menu_classed_list_of_prices_is_kept() -> None:
+    page = outline(
+        "<main><h1>Sports massage</h1>" + INTRO
+        + '<div class="ser-nav"><ul><li><a href="">60 mins - £48</a></li><li><a href="">30 mins - £30</a></li>'
+        "</ul></div></main>"
+    )
+    assert page[0][1][1:] == ["60 mins - £48", "30 mins - £30"]
+
+
+def test_sibling_service_links_and_cards_are_dropped() -> None:
+    page = outline(
+        "<main><h1>Knee pain</h1>" + INTRO
+        + "<h2>Other conditions we treat</h2>"
+        '<ul><li><a href="/hip">Hip pain</a></li><li><a href="/neck">Neck pain</a></li></ul>'
+        "<h2>Related services</h2>"
+        '<div class="grid"><a href="/swedish"><h3>Swedish</h3><p>Full body.</p></a>'
+        '<a href="/hot-stone"><h3>Hot stone</h3><p>Warm stones.</p></a></div>'
+        "<h2>Booking</h2><p>Call us to book a first visit.</p></main>"
+    )
+    assert page == [
+        ("Knee pain", ["Our clinic treats people of every age with hands-on care and simple home exercises."]),
+        ("Booking", ["Call us to book a first visit."]),
+    ]
+
+
+def test_a_link_list_marking_the_current_page_is_dropped() -> None:
+    page = outline(
+        "<main><h1>Knee pain</h1>" + INTRO
+        + "<ul><li><span>Knee pain · you are here</span></li><li><a href='/hip'>Hip pain</a></li>"
+        "<li><a href='/neck'>Neck pain</a></li></ul></main>"
+    )
+    assert page == [
+        ("Knee pain", ["Our clinic treats people of every age with hands-on care and simple home exercises."]),
+    ]
+
+
+def test_a_list_of_links_under_a_content_heading_is_kept() -> None:
+    page = outline(
+        "<main><h1>Podiatry</h1>" + INTRO
+        + "<h2>Conditions we treat</h2>"
+        '<ul><li><a href="/heel">Heel pain</a></li><li><a href="/bunions">Bunions</a></li></ul></main>'
+    )
+    assert page[1] == ("Conditions we treat", ["Heel pain", "Bunions"])
+
+
+def test_an_unclosed_h1_does_not_swallow_the_page() -> None:
+    page = outline(
+        "<main><h1>Shoulder care<div><p>We treat frozen shoulder with gentle mobilisation and exercise.</p>"
+        "<h2>What to expect</h2><ul><li>An assessment</li><li>A home plan</li></ul></div></main>"
+    )
+    assert page == [
+        ("Shoulder care", ["We treat frozen shoulder with gentle mobilisation and exercise."]),
+        ("What to expect", ["An assessment", "A home plan"]),
+    ]
+    assert parse_html(f"<main><h1>Shoulder care<div>{INTRO}</div></main>", "p.html").title == "Shoulder care"
+
+
+def test_list_items_inside_a_button_are_kept() -> None:
+    page = outline(
+        "<main><h1>Our services</h1>" + INTRO
+        + '<ul><button class="toggle"><li>Dry needling</li><li>Cupping</li></button></ul></main>'
+    )
+    assert page[0][1][1:] == ["Dry needling", "Cupping"]
+
+
+def test_accordion_questions_in_buttons_head_their_answers() -> None:
+    page = outline(
+        "<main><h1>FAQ</h1>" + INTRO
+        + '<section><button class="accordion">Is cupping painful? +</button>'
+        "<div><p>Most people feel a gentle pulling.</p></div></section></main>"
+    )
+    assert page[1] == ("Is cupping painful?", ["Most people feel a gentle pulling."])
+
+
+def test_accordion_questions_in_a_header_are_kept_and_the_page_header_is_not() -> None:
+    page = outline(
+        '<header class="site-header"><a href="/">Home</a> <a href="/faq">FAQ</a></header>'
+        "<main><h1>FAQ</h1>" + INTRO
+        + '<section class="faq"><div class="item"><header class="faq-header"><h3>Is it safe?</h3></header>'
+        "<div><p>Yes, for most people.</p></div></div>"
+        '<div class="item"><header class="faq-header"><h3>How long is a visit?</h3></header>'
+        "<div><p>About an hour.</p></div></div></section></main>"
+    )
+    assert page == [
+        ("FAQ", ["Our clinic treats people of every age with hands-on care and simple home exercises."]),
+        ("Is it safe?", ["Yes, for most people."]),
+        ("How long is a visit?", ["About an hour."]),
+    ]
+
+
+def test_tab_panels_sharing_a_content_class_are_all_kept() -> None:
+    panel = '<div class="tab"><label>{0}</label><div class="tab-content"><p>{1}</p></div></div>'
+    page = outline(
+        '<div class="wrap"><h1>Foot care</h1>'
+        + panel.format("Chiropody", "We trim thickened nails and remove corns in a short visit.")
+        + panel.format("Podiatry", "We assess your gait and fit insoles made for your feet and your shoes.")
+        + '</div><div class="footer"><p>Copyright 2024</p></div>'
+    )
+    assert page == [("Foot care", [
+        "Chiropody", "We trim thickened nails and remove corns in a short visit.",
+        "Podiatry", "We assess your gait and fit insoles made for your feet and your shoes.",
+    ])]
