@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 AXE_PAGES = ["/", "/search?q=sciatica", "/entries/condition-sciatica", "/conditions", "/staff",
              "/staff?q=plantar+fasciitis+phone"]
 PHONE: ViewportSize = {"width": 390, "height": 844}

@@ -8,17 +8,15 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from index.query import MAX_QUERY_CHARS
-from kb.local_server import LOOPBACK, free_port, kb_executable, stop, wait_for
 from web.serve import REQUEST_LINE_LIMIT
 
-pytestmark = pytest.mark.e2e
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SEED = 20260101  # a fixed seed: the same requests on every run, so a failure reproduces
 # Per operation in the fuzzing phase: enough that the document without maxItems, allowEmptyValue and 414 fails, few
 # enough that the run takes some 20 s.
@@ -29,21 +27,10 @@ REJECTED = ["400", "401", "403", "404", "405", "406", "409", "414", "415", "422"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`kb serve` (gunicorn) on a free loopback port over the samples ingested by the `kb` CLI; yields its base URL."""
-    home = tmp_path_factory.mktemp("kb-schemathesis")
-    data, kb = home / "kb-data", kb_executable()
-    subprocess.run([kb, "ingest", str(SAMPLES), "--data-dir", str(data)], check=True, capture_output=True, timeout=120)
-    port = free_port()
-    with open(home / "serve.log", "w") as log:
-        proc = subprocess.Popen([kb, "serve", "--data-dir", str(data), "--host", LOOPBACK, "--port", str(port),
-                                 "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://{LOOPBACK}:{port}"
-        try:
-            wait_for(base + "/healthz")
-            yield base
-        finally:
-            stop(proc)
+def server(kb_server: Callable[..., Any]) -> str:
+    """`kb serve` (gunicorn, 2 workers) over the samples, a server of this module's own (tests/e2e/conftest.py):
+    its caches hold only what schemathesis asked; its base URL."""
+    return str(kb_server("schemathesis").url)
 
 
 def test_schemathesis_finds_nothing_with_every_check(server: str, tmp_path: Path) -> None:

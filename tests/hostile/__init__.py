@@ -113,7 +113,7 @@ def write_corpus(root: Path, huge_mb: int = 50) -> dict[str, Expect]:
                                   f"<p>{text()}</p>"), Expect("parsed"))
     put("huge-attribute.html", page("Sciatica attribute", f'<p data-x="{"a" * 1_000_000}">{text()}</p>'),
         Expect("parsed"))
-    put("only-markup.html", page("", "<div><span></span></div>" * 1_000), Expect("skipped", "no main content"))
+    put("only-markup.html", page("", "<div><span></span></div>" * 1_000), Expect("skipped", "no text"))
     put("template.php", "<?php include 'header.php'; ?>" + page("Sciatica PHP", f"<p>{text()}</p>"),
         Expect("parsed"))
     bomb = "---\n" + "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -1,4 +1,5 @@
-"""The HTML pages through Flask's test client, checked with BeautifulSoup selectors; headers; escaping."""
+"""The HTML pages over the samples through Flask's test client, checked with BeautifulSoup selectors; headers.
+(The page helpers alone, and a hostile article's pages, are in tests/unit.)"""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from index.params import SearchParams
-from kb.knowledge import KnowledgeBase
 from web import create_app
-from web.pages import copy_text, http_url, pager, staff_card
 from web.searching import query_string
 
 PAGES = ["/", "/search?q=sciatica", "/search?q=massage&kind=technique", "/entries/condition-sciatica",
@@ -81,10 +80,14 @@ def test_pages_have_no_inline_script_or_style_for_the_csp(client, url):
     assert handlers == []
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", [url for url in PAGES if not url.startswith(("/entries/condition", "/entries/clinic",
+                                                                            "/conditions"))])
 def test_every_form_control_has_a_label(client, url):
+    """Every page with a form (entry pages and the A–Z have none)."""
     soup = page(client, url, 404 if "no-such" in url else 200)
-    for control in soup.select("input:not([type=hidden]), select, textarea"):
+    controls = soup.select("input:not([type=hidden]), select, textarea")
+    assert controls
+    for control in controls:
         assert soup.select(f"label[for={control['id']}]"), control
 
 
@@ -179,29 +182,6 @@ def test_pagination_links_and_numbering(client):
     assert one(nav, "a[rel=next]")["href"] == "/search?q=massage&page=3"
     assert text(one(nav, "a[aria-current=page]")) == "Page 2"
     assert soup.select("section.answer") == []  # the answer card is for page 1
-
-
-def test_pager_numbers_with_gaps():
-    params = SearchParams(q="x", page=6)
-    p = pager(params, 200, "/search")
-    assert p is not None
-    assert [("…" if link["gap"] else link["number"]) if "gap" in link else link["number"] for link in p["links"]] == [
-        1, "…", 4, 5, 6, 7, 8, "…", 20]
-    assert p["prev"] == "/search?q=x&page=5" and p["next"] == "/search?q=x&page=7"
-    assert pager(SearchParams(q="x"), 10, "/search") is None
-    first = pager(SearchParams(q="x", page=1), 40, "/search")
-    assert first is not None and [link["number"] for link in first["links"]] == [1, 2, 3, 4]
-
-
-def test_query_string_toggles_and_pages():
-    params = SearchParams(q="knee pain", filters=(("kind", ("condition",)), ("clinic", ("A & B",))), page=3,
-                          per_page=20)
-    assert query_string(params) == "q=knee+pain&kind=condition&clinic=A+%26+B&page=3&per_page=20"
-    assert query_string(params, toggle=("kind", "condition")) == "q=knee+pain&clinic=A+%26+B&per_page=20"
-    assert query_string(params, toggle=("kind", "technique")) == (
-        "q=knee+pain&kind=condition&kind=technique&clinic=A+%26+B&per_page=20")
-    assert query_string(params, page=1) == "q=knee+pain&kind=condition&clinic=A+%26+B&per_page=20"
-    assert query_string(params, clear=True) == "q=knee+pain&per_page=20"
 
 
 def test_did_you_mean_links_the_corrected_search(client):
@@ -327,52 +307,6 @@ def test_staff_page_without_a_question_explains_itself(client):
     assert one(soup, ".staff-empty a[href='/staff?q=plantar+fasciitis+phone']")
 
 
-SOURCE = {"article_id": "a1", "title": "Plantar fasciitis and heel pain", "path": "heel.md", "url": "https://example.com/heel",
-          "clinic": "Cedar Ridge", "section": "Intro", "sentence": "We treat plantar fasciitis every week."}
-CLINIC = {"id": "clinic-cedar-ridge", "name": "Cedar Ridge", "phone": "+15035550142", "phone_display": "(503) 555-0142",
-          "address": "1 Main St, Portland, OR 97206", "email": "hi@example.com", "hours": []}
-
-
-CONTACT = {**SOURCE, "article_id": "a3", "title": "Book with us", "path": "contact.md", "url": None}
-OTHER = {**SOURCE, "article_id": "a2", "title": "Runner's knee", "sentence": "Runners also get plantar fasciitis."}
-
-
-def test_staff_card_names_the_topic_of_a_contact_question():
-    """The card shows the answer's topic and its quote from the clinic's own article (chosen in index/answers.py)."""
-    result = {"query": "plantar fasciitis phone", "corrected_query": None,
-              "answer": {"entry_id": "clinic-cedar-ridge", "kind": "clinic",
-                         "text": "Cedar Ridge — phone (503) 555-0142.", "quote": SOURCE, "clinics": [CLINIC],
-                         "topic": {"id": "condition-plantar-fasciitis", "name": "Plantar fasciitis",
-                                   "kind": "condition"},
-                         "sources": [CONTACT, SOURCE, SOURCE]},
-              "results": [{"id": "condition-plantar-fasciitis", "kind": "condition", "name": "Plantar fasciitis",
-                           "sources": [{**SOURCE, "clinic": "Elsewhere"}, OTHER, SOURCE]}]}
-    card = staff_card(result)
-    assert card is not None
-    assert (card["kind"], card["title"], card["quote"]) == ("clinic", "Cedar Ridge", SOURCE)
-    assert card["topic"] == {"id": "condition-plantar-fasciitis", "name": "Plantar fasciitis", "kind": "condition"}
-    assert card["copy_text"] == (
-        "Cedar Ridge — phone (503) 555-0142.\n"
-        "Email: hi@example.com\n"
-        "Plantar fasciitis, in Cedar Ridge's articles: “We treat plantar fasciitis every week.” "
-        "(Plantar fasciitis and heel pain, https://example.com/heel)\n"
-        "Sources:\n"
-        "- Plantar fasciitis and heel pain (Cedar Ridge): https://example.com/heel\n"
-        "- Book with us (Cedar Ridge): contact.md")
-    result["answer"] = {**result["answer"], "topic": None, "quote": None}  # "cedar ridge phone": no topic
-    card = staff_card(result)
-    assert card is not None and card["topic"] is None and card["quote"] is None
-
-
-def test_copy_text_of_a_topic_answer_quotes_its_source():
-    answer = {"entry_id": "condition-x", "kind": "condition", "text": "X: named in 1 article.",
-              "quote": {**SOURCE, "url": None}, "clinics": [], "sources": [{**SOURCE, "url": None}]}
-    assert copy_text(answer, [], None, answer["quote"]) == (
-        "X: named in 1 article.\n“We treat plantar fasciitis every week.” (Plantar fasciitis and heel pain, heel.md)\n"
-        "Sources:\n- Plantar fasciitis and heel pain (Cedar Ridge): heel.md")
-    assert staff_card({"answer": None, "results": []}) is None
-
-
 # --- errors, headers ----------------------------------------------------------------------------------------
 
 
@@ -388,16 +322,15 @@ def test_bad_parameters_get_a_400_page_that_says_why(client, url, message):
     assert [text(li) for li in soup.select(".error-details li")] == [message]
 
 
-@pytest.mark.parametrize(("url", "status", "errors"), [
-    ("/api/search?page=0", 400, ["page must be between 1 and 100, got 0"]),
-    ("/api/search?page=99&q=massage", 404, ["page 99 is past the last page (9)"]),
-    ("/api/entries/no-such-entry", 404, ["no entry with id 'no-such-entry'"]),
+@pytest.mark.parametrize(("url", "status", "error", "errors"), [
+    ("/api/search?page=0", 400, "invalid parameters", ["page must be between 1 and 100, got 0"]),
+    ("/api/search?page=99&q=massage", 404, "page 99 is past the last page (9)", ["page 99 is past the last page (9)"]),
+    ("/api/entries/no-such-entry", 404, "no entry with id 'no-such-entry'", ["no entry with id 'no-such-entry'"]),
 ])
-def test_api_errors_have_one_shape(client, url, status, errors):
+def test_api_errors_have_one_shape(client, url, status, error, errors):
     response = client.get(url)
     assert response.status_code == status
-    assert response.get_json() == {"ok": False, "status": status, "error": response.get_json()["error"],
-                                   "errors": errors}
+    assert response.get_json() == {"ok": False, "status": status, "error": error, "errors": errors}
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
@@ -438,51 +371,3 @@ def test_pages_are_private_and_not_cors(client, url):
     h = headers(client, url)
     assert h["Cache-Control"] == "private, no-cache"
     assert "Access-Control-Allow-Origin" not in h
-
-
-def test_http_url_only_lets_web_links_through():
-    assert http_url("https://example.com/a") == "https://example.com/a"
-    assert http_url("HTTP://example.com") == "HTTP://example.com"
-    assert [http_url(u) for u in ("javascript:alert(1)", " javascript:x", "data:text/html,x", None, "", "/x")] == [
-        None] * 6
-
-
-# --- escaping: a hostile article renders inert ---------------------------------------------------------------
-
-HOSTILE_MD = """---
-title: "Sciatica <script>alert('title')</script> relief"
-clinic: "Evil <img src=x onerror=alert(1)> Clinic"
----
-# Sciatica relief
-
-Massage can ease sciatica <script>alert("body")</script> and low back pain for many patients.
-
-Deep tissue massage helps sciatica "><svg onload=alert(2)> in our experience.
-
-Call Evil Clinic at (503) 555-0199 or visit 1 Main Street, Portland, OR 97206.
-
-""" + " ".join(["Our therapists explain each step of the treatment plan and check in with you about pressure."] * 4)
-
-
-@pytest.fixture(scope="module")
-def hostile_client(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("hostile")
-    (root / "src").mkdir()
-    (root / "src" / "evil.md").write_text(HOSTILE_MD, encoding="utf-8")
-    KnowledgeBase(root / "data").ingest([root / "src"])
-    return create_app({"DATA_DIR": str(root / "data"), "TESTING": True}).test_client()
-
-
-@pytest.mark.parametrize("url", ["/search?q=sciatica", "/staff?q=sciatica", "/staff?q=evil+clinic+phone",
-                                 "/entries/condition-sciatica", "/entries/technique-deep-tissue-massage",
-                                 "/conditions", "/search?q=evil"])
-def test_a_hostile_article_renders_as_text(hostile_client, url):
-    response = hostile_client.get(url)
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
-    assert [s.get("src") for s in soup.select("script")] in (["/static/suggest.js"], ["/static/staff.js"], [])
-    assert soup.select("img, svg:not(.logo), iframe, object") == []
-    assert [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.lower().startswith("on")] == []
-    if url != "/conditions":  # the A–Z shows no article text
-        body = text(soup)
-        assert "<script>alert('title')</script>" in body or "<img src=x onerror=alert(1)>" in body

@@ -12,7 +12,7 @@ from kb.cli import main
 from kb.evaluate import evaluate, load_queries
 from kb.knowledge import KnowledgeBase
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 QUERIES = CORPUS / "queries.json"
 
 

@@ -10,7 +10,7 @@ from kb.model import Extraction
 from kb.pipeline import extract_sources
 from kb.vocabulary import Vocabulary
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 NMT_BACK_PAIN = "000_bdca583351179dba.txt"
 WHY_NMT = "004_106da2731041b397.txt"
 

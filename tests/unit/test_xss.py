@@ -107,7 +107,7 @@ def test_the_hostile_text_is_really_in_the_index(client: FlaskClient, entry_ids:
 
 
 @pytest.mark.parametrize("url", ["/", "/search?q=sciatica", "/search?q=neck+pain", "/search?q=shin+splints",
-                                 "/staff?q=sciatica", "/staff?q=evil+clinic+phone", "/conditions",
+                                 "/staff?q=sciatica", "/staff?q=harbour+clinic+phone", "/conditions",
                                  "/search?q=sciatica&kind=clinic", "/search?kind=clinic"])
 def test_pages_over_hostile_articles_are_inert(client: FlaskClient, url: str) -> None:
     response = client.get(url)
@@ -140,9 +140,11 @@ def test_queries_are_inert_in_every_page_that_shows_them(client: FlaskClient, qu
         assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html, url
 
 
-@pytest.mark.parametrize("query", ["sciatica", "neck pain", "shin splints", "evil clinic", *QUERIES])
+@pytest.mark.parametrize("query", ["sciatica", "neck pain", "shin splints", "harbour clinic", *QUERIES])
 def test_json_snippets_hold_only_mark_elements(client: FlaskClient, query: str) -> None:
     body = client.get("/api/search", query_string={"q": query}).get_json()
+    if query not in QUERIES:
+        assert body["results"], query  # the articles' topics are found, so their snippets are checked
     for result in body["results"]:
         fragment = BeautifulSoup(result["snippet"], "html.parser")
         assert {t.name for t in fragment.find_all(True)} <= {"mark"}, result["snippet"]
@@ -161,3 +163,42 @@ def test_error_pages_and_suggestions_are_inert(client: FlaskClient) -> None:
     suggest = client.get("/api/suggest", query_string={"q": "<script>"})
     assert suggest.status_code == 200 and suggest.mimetype == "application/json"
     assert "nosniff" in suggest.headers["X-Content-Type-Options"]
+
+
+HOSTILE_FRONT_MATTER = """---
+title: "Sciatica <script>alert('title')</script> relief"
+clinic: "Evil <img src=x onerror=alert(1)> Clinic"
+---
+# Sciatica relief
+
+Massage can ease sciatica <script>alert("body")</script> and low back pain for many patients.
+
+Deep tissue massage helps sciatica "><svg onload=alert(2)> in our experience.
+
+Call Evil Clinic at (503) 555-0199 or visit 1 Main Street, Portland, OR 97206.
+
+""" + " ".join(["Our therapists explain each step of the treatment plan and check in with you about pressure."] * 4)
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "src").mkdir()
+    (root / "src" / "evil.md").write_text(HOSTILE_FRONT_MATTER, encoding="utf-8")
+    KnowledgeBase(root / "data").ingest([root / "src"])
+    return create_app({"DATA_DIR": str(root / "data"), "TESTING": True}).test_client()
+
+
+@pytest.mark.parametrize("url", ["/search?q=sciatica", "/staff?q=sciatica", "/staff?q=evil+clinic+phone",
+                                 "/entries/condition-sciatica", "/entries/technique-deep-tissue-massage",
+                                 "/conditions", "/search?q=evil"])
+def test_a_hostile_front_matter_article_renders_as_text(hostile_client: FlaskClient, url: str) -> None:
+    response = hostile_client.get(url)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert [s.get("src") for s in soup.select("script")] in (["/static/suggest.js"], ["/static/staff.js"], [])
+    assert soup.select("img, svg:not(.logo), iframe, object") == []
+    assert [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.lower().startswith("on")] == []
+    if url != "/conditions":  # the A–Z shows no article text
+        body = " ".join(soup.get_text(" ").split())
+        assert "<script>alert('title')</script>" in body or "<img src=x onerror=alert(1)>" in body
