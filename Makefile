@@ -6,21 +6,23 @@ DATA ?= kb-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLES ?= samples
+# setuptools reminds every editable install that folders named like the packages take precedence: they are ours.
+INSTALL := PYTHONWARNINGS="ignore:Editable installation:UserWarning" $(BIN)/pip install --quiet
 
 .PHONY: run test lint typecheck unit integration e2e browser ingest serve bench bench-full clean
 
 $(BIN)/kb: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(INSTALL) -e .
 	@touch $@
 
 $(VENV)/.test-deps: $(BIN)/kb
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(INSTALL) -e '.[test]'
 	@touch $@
 
 $(VENV)/.bench-deps: $(BIN)/kb
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(INSTALL) -e '.[bench]'
 	@touch $@
 
 ## run: set up, ingest the bundled sample articles into ./kb-data (only when it holds no knowledge base yet:
