@@ -1,4 +1,4 @@
-"""The Whoosh schema of a kb index: one document per entry."""
+"""The Whoosh schema of a kb index: one document per entry and one per ingested article (kind `article`)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,5 @@ def build_schema() -> Schema:
         payload=STORED(),
         passage_stems=STORED(),
         names=STORED(),  # the name and aliases, one per line: suggestions read these, not the payload
+        article=STORED(),  # an article document's text as kb read it (kb/articles.py), for its page
     )

@@ -4,124 +4,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from itertools import islice
 from typing import Any
 
-from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from index.analysis import WORD, analyse, plain_analyzer, snowball_stem, stemming_analyzer
+from index.analysis import analyse, plain_analyzer
 from index.answers import build_answer
-from index.entry_view import NO_SOURCE, EntryView
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.passages import PassagePostings
 from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
 from index.reader import Snapshot
 from index.schema import FACETS
+from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
-GENERIC_STEM_TERMS = 8  # a stem in this many vocabulary terms is generic
 # A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
 # out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
 MIN_FREE_WORDS_FOR_PARTIAL = 2
 PARTIAL_MATCH_SHARE = 50  # percent of the free words
 MAX_FACET_VALUES = 25
-
-
-@dataclass(frozen=True)
-class Stems:
-    """Stems a snippet may mark: the words as typed (and corrected) weigh more than the named terms' synonyms."""
-
-    typed: frozenset[str]
-    synonyms: frozenset[str]
-
-    @property
-    def all(self) -> frozenset[str]:
-        """Every stem that counts as a match."""
-        return self.typed | self.synonyms
-
-
-@cache
-def generic_stems(vocab: Vocabulary) -> frozenset[str]:
-    """Stems in many vocabulary names ('pain', 'syndrome', 'therapy'): too common to mark as a synonym."""
-    analyzer = stemming_analyzer()
-    counts: Counter[str] = Counter()
-    for term in vocab.terms:
-        counts.update({s for x in (term.name, *term.aliases) for s in analyse(analyzer, x)})
-    return frozenset(s for s, n in counts.items() if n >= GENERIC_STEM_TERMS)
-
-
-def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[str] = frozenset()) -> Stems:
-    """The typed words and their corrections, and the named terms with their aliases (less generic words)."""
-    analyzer = stemming_analyzer()
-    typed = [g.text for g in parsed.groups if not g.misspelt] + ([corrected] if corrected else [])
-    if parsed.comparison:
-        typed += ["difference", "differ", "different", "compare", "versus", "unlike"]
-    synonyms = [x for term in parsed.terms for x in (term.name, *term.aliases, *term.acronyms)]
-    return Stems(frozenset(s for t in typed for s in analyse(analyzer, t)),
-                 frozenset(s for t in synonyms for s in analyse(analyzer, t) if s not in generic))
-
-
-_CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
-
-
-def highlight(sentence: str, stems: frozenset[str]) -> str:
-    """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
-    out: list[str] = []
-    last = 0
-    for m in WORD.finditer(sentence):
-        if snowball_stem(m.group(0).lower()) in stems:
-            out.append(str(escape(sentence[last : m.start()])))
-            out.append(str(Markup("<mark>{}</mark>").format(m.group(0))))
-            last = m.end()
-    out.append(str(escape(sentence[last:])))
-    return "".join(out)
-
-
-def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
-    """Scores of the passages holding a query stem: each word as typed counts most, then whether a synonym
-    appears at all (prose over headings is added by the caller). Passages without one can't beat an article's
-    own best sentence, so only these are looked at."""
-    scores: Counter[int] = Counter()
-    for stem in stems.typed:
-        for i in postings.get(stem):
-            scores[i] += 10
-    with_synonym = {i for stem in stems.synonyms for i in postings.get(stem)}
-    for i in with_synonym:
-        scores[i] += 3
-    return scores
-
-
-def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int) -> list[dict[str, Any]]:
-    """The entry's first `limit` sources, each quoting its article's best sentence for the query, best first;
-    sources with no query word keep their own sentence and order. Only the sources and passages shown are read."""
-    best: dict[int, tuple[int, int]] = {}  # source number to (score, passage number)
-    for i, base in sorted(passage_scores(postings, stems).items()):
-        source = view.passage_source[i]
-        if source == NO_SOURCE:
-            continue
-        score = base + _CONTEXT_BONUS.get(view.context(i), 0)
-        if source not in best or score > best[source][0]:
-            best[source] = (score, i)
-    # Every scored passage holds a query word (score >= 3), so the scored sources lead, best first (ties in
-    # source order), and the others follow in source order.
-    order = sorted(best, key=lambda n: (-best[n][0], n))[:limit]
-    if len(order) < limit:
-        order += islice((n for n in range(view.source_count) if n not in best), limit - len(order))
-    out = []
-    for n in order:
-        src = view.source(n)
-        if n in best:
-            p = view.passage(best[n][1])
-            src.update(section=p["section"], sentence=p["sentence"])
-        out.append(src)
-    return out
 
 
 def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, set[str]]]:
@@ -304,8 +208,9 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
     view = snap.view_at(docnum)
     entry = view.head
     sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
+    anchors = [s.pop("anchor", None) for s in sources]  # an article's best section, for its deep link
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
-    return {
+    result = {
         "id": entry["id"],
         "kind": entry["kind"],
         "name": entry["name"],
@@ -317,3 +222,6 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
         "source_count": view.source_count,
         "contact": entry.get("contact"),
     }
+    if entry["kind"] == "article":
+        result["section"] = anchors[0] if anchors else None
+    return result

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.build import load_extractions, write_version
+from index.build import load_articles, load_extractions, write_version
 from index.store import DataDir, checkpoint
+from ingest.article_text import kept_texts
 from ingest.files import IngestResult, extract_articles, read_articles
 from ingest.merge import merge
+from kb.articles import ArticleText
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
 
@@ -37,20 +39,33 @@ class IngestReport:
     result: IngestResult
 
 
-def _with_previous(data: DataDir, extractions: list[Extraction]) -> list[Extraction]:
-    """`extractions` merged into the live version's: an article read again (same id or path) replaces itself."""
+def _with_previous(data: DataDir, extractions: list[Extraction],
+                   texts: list[ArticleText]) -> tuple[list[Extraction], list[ArticleText]]:
+    """`extractions` and `texts` merged into the live version's: an article read again (same id or path) replaces
+    itself."""
     if data.current() is None:
-        return extractions
+        return extractions, texts
     fresh = {e.article_id for e in extractions} | {e.path for e in extractions}
-    kept = [e for e in load_extractions(data.current_path()) if e.article_id not in fresh and e.path not in fresh]
-    return kept + extractions
+    live = data.current_path()
+    kept = [e for e in load_extractions(live) if e.article_id not in fresh and e.path not in fresh]
+    kept_texts = [t for t in load_articles(live) if t.article_id not in fresh and t.path not in fresh]
+    return kept + extractions, kept_texts + texts
+
+
+@dataclass
+class Extracted(IngestResult):
+    """What read → extract made: the extractions and skipped files, and each kept article's text for the index."""
+
+    texts: list[ArticleText] = field(default_factory=list)
 
 
 def extract_sources(sources: list[Path], vocab: Vocabulary,
-                    progress: Callable[[int, int], None] | None = None) -> IngestResult:
+                    progress: Callable[[int, int], None] | None = None) -> Extracted:
     """Read → extract: every article under `sources` extracted, every file skipped with its reason."""
     articles, skipped = read_articles(sources, progress)
-    return extract_articles(articles, vocab, skipped)
+    result = extract_articles(articles, vocab, skipped)
+    return Extracted(result.extractions, result.skipped, result.outcomes,
+                     texts=kept_texts(articles, result.extractions))
 
 
 @dataclass
@@ -63,8 +78,9 @@ class Published:
 
 
 def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
-            skipped: list[dict[str, str]]) -> Published:
-    """Merge → build → publish `extractions` as the new live version. Call under `data.lock()`."""
+            skipped: list[dict[str, str]], texts: list[ArticleText] | None = None) -> Published:
+    """Merge → build → publish `extractions` (and the articles' `texts`, searchable as articles) as the new live
+    version. Call under `data.lock()`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -77,7 +93,7 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
     lap("merge")
     data.clean()
     with data.build() as (version, path):
-        manifest = write_version(path, version, entries, extractions, skipped)
+        manifest = write_version(path, version, entries, extractions, skipped, texts or [])
         checkpoint("built")
         lap("build")
         data.publish(version, path)
@@ -98,6 +114,7 @@ def ingest(data: DataDir, sources: list[Path], vocab: Vocabulary, *, add: bool =
             raise IngestFailed(f"{len(skipped)} file(s) skipped and --strict is set: nothing was published", result)
         if not result.extractions:
             raise IngestFailed("no article could be ingested: nothing was published", result)
-        extractions = _with_previous(data, result.extractions) if add else result.extractions
-        published = publish(data, extractions, vocab, skipped)
+        extractions, texts = (_with_previous(data, result.extractions, result.texts) if add
+                              else (result.extractions, result.texts))
+        published = publish(data, extractions, vocab, skipped, texts)
     return IngestReport(published.manifest, result)

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g
 from kb.config import resolve_data_dir
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import display_phone
-from web.links import entry_url
+from web.links import article_url, entry_url
 
 MAX_REQUEST_BYTES = 16 * 1024  # every route is GET; a body is never needed
 
@@ -26,7 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.add_template_filter(display_phone, "phone")
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url)
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url, article_url=article_url)
 
     from web import api, errors, headers, pages
 
