@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from index.documents import MAX_EVIDENCE_PASSAGES, _facet
+from index.desk_facts import FACTS_PER_TOPIC, sentence_topics
+from index.documents import MAX_EVIDENCE_PASSAGES, _facet, desk_keywords
 from index.entry_view import encode_view
 from index.passages import encode_postings
 from kb.articles import ArticleText
@@ -83,9 +84,27 @@ def to_article_document(article: ArticleText, named: list[dict[str, str]],
         "names_plain": f"{head['name']} {related}",
         "text_plain": f"{head['name']} {headings} {text}",
         **{k: _facet(v) for k, v in facets.items()},
+        "desk": desk_keywords([p["sentence"] for p in passages]),
         "n_sources": 1,
         "view": encode_view(view),
         "passage_stems": encode_postings([p["sentence"] for p in passages]),
         "names": head["name"],
         "article": json.dumps(article.to_dict(), ensure_ascii=False),
     }
+
+
+def clinic_facts(texts: list[ArticleText]) -> dict[str, list[dict[str, Any]]]:
+    """Per clinic name, the front-desk facts its articles state: topic, sentence and the article it is from (the
+    first FACTS_PER_TOPIC sentences per topic, in article order)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for article in texts:
+        if not article.clinic:
+            continue
+        facts = out.setdefault(article.clinic, [])
+        for p in passages_of(article):
+            for topic in sorted(sentence_topics(p["sentence"])):
+                if sum(f["topic"] == topic for f in facts) < FACTS_PER_TOPIC:
+                    facts.append({"topic": topic, "sentence": p["sentence"], "section": p["section"],
+                                  "article_id": article.article_id, "title": article.title or article.path,
+                                  "path": article.path, "url": article.url})
+    return out

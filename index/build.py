@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from index.article_docs import named_entries, to_article_document
+from index.article_docs import clinic_facts, named_entries, to_article_document
 from index.documents import to_document
 from index.reader import open_version
 from index.schema import build_schema
@@ -54,11 +54,13 @@ def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | Non
     """Write a Whoosh index of `entries` (and of the articles' `texts`) into the empty folder `path`."""
     regions = {e.id: e.body_region for e in entries if e.kind == "condition"}
     named = named_entries(entries)
+    facts = clinic_facts(texts or [])
     ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
     writer = ix.writer(limitmb=128)
     try:
         for i, entry in enumerate(entries):
-            writer.add_document(**to_document(entry, regions))
+            own = facts.get(entry.name) if entry.kind == "clinic" else None
+            writer.add_document(**to_document(entry, regions, own))
             if i == len(entries) // 2:
                 checkpoint("indexing")  # the Whoosh writer is mid-write and holds its lock
         for text in texts or []:

@@ -31,6 +31,7 @@ def build_schema() -> Schema:
         benefit=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         body_region=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         clinic=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        desk=KEYWORD(commas=True, lowercase=False, scorable=True),  # front-desk topics its sentences state
         n_sources=NUMERIC(stored=True, sortable=True),
         view=STORED(),  # the entry (index/entry_view.py); versions written before it have `payload`, its JSON
         payload=STORED(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import Any
@@ -24,8 +25,10 @@ MAX_RESULT_SOURCES = 5
 # A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
 # out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
 MIN_FREE_WORDS_FOR_PARTIAL = 2
-PARTIAL_MATCH_SHARE = 50  # percent of the free words
+PARTIAL_MATCH_SHARE = 40  # percent of the free words
 MAX_FACET_VALUES = 25
+DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
+NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
 
 
 def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, set[str]]]:
@@ -115,14 +118,18 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
     matching every part of the query, then every named term, then any named term; with no named term, then the
     documents matching most of the free words. One scored search ranks them all."""
-    if not parsed.groups:
+    if not parsed.groups and not parsed.desk:
         if not params.filters:
             return []
         return [(d, 0.0) for d in snap.tables.by_support]
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
+    is_named = [bool(g.terms) for g in parsed.groups]
+    for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
+        scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
+        is_named.append(False)
     sets = [set(s) for s in scored]
-    named = [s for g, s in zip(parsed.groups, sets, strict=True) if g.terms]
-    free = [s for g, s in zip(parsed.groups, sets, strict=True) if not g.terms]
+    named = [s for n, s in zip(is_named, sets, strict=True) if n]
+    free = [s for n, s in zip(is_named, sets, strict=True) if not n]
     tiers: list[set[int]] = []
     if named:
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
@@ -131,7 +138,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
             own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
                    if t.id in snap.ids and is_specific(g, t) == specific}
             tiers.append(own & set().union(*named))
-    tiers.append(set.intersection(*sets))
+    tiers.append(set.intersection(*sets) if sets else set())
     if named:
         tiers.append(set.intersection(*named))
         tiers.append(set().union(*named))
@@ -144,10 +151,17 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
     scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
+    # After the entries the query names, documents (entries and articles alike) by how much of the query they
+    # match, then by score: a page matching four of five words beats one matching a named term alone.
+    n_docs = max(1, snap.searcher.doc_count())
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+               for n, s in zip(is_named, sets, strict=True)]
+    coverage = {d: round(sum(w for w, s in zip(weights, sets, strict=True) if d in s), 1) for d in union}
+    lead = tiers[:2] if named else []
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
-    for tier in tiers:
-        for docnum in sorted(tier - seen, key=lambda d: (-scores.get(d, 0.0), d)):
+    for tier in [*lead, union]:
+        for docnum in sorted(tier - seen, key=lambda d: (-coverage[d], -scores.get(d, 0.0), d)):
             seen.add(docnum)
             ranked.append((docnum, scores.get(docnum, 0.0)))
     return ranked

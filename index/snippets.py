@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from index.analysis import WORD, analyse, snowball_stem, stemming_analyzer
+from index.desk_facts import TAG
 from index.entry_view import NO_SOURCE, EntryView
 from index.passages import PassagePostings
 from index.query import ParsedQuery
@@ -49,7 +50,8 @@ def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[s
     if parsed.comparison:
         typed += ["difference", "differ", "different", "compare", "versus", "unlike"]
     synonyms = [x for term in parsed.terms for x in (term.name, *term.aliases, *term.acronyms)]
-    return Stems(frozenset(s for t in typed for s in analyse(analyzer, t)),
+    desk = {TAG + topic for topic in parsed.desk}  # a sentence stating the fact asked for counts as a typed word
+    return Stems(frozenset(s for t in typed for s in analyse(analyzer, t)) | desk,
                  frozenset(s for t in synonyms for s in analyse(analyzer, t) if s not in generic))
 
 
