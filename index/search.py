@@ -175,9 +175,10 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
             g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
 
 
-def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
+           country: str | None = None) -> dict[str, Any]:
     """The contract's search object for `params` (without entry URLs: the web layer names those); NotFound past
-    the last page."""
+    the last page. An emergency notice names `country`'s numbers and stands alone: no answer card beside it."""
     parsed = parse_query(params.q, vocab, cues)
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
@@ -191,11 +192,16 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) 
     corrected = _correction(snap, parsed) if parsed.groups else None
     stems = query_stems(parsed, corrected, generic_stems(vocab))
     start = (params.page - 1) * params.per_page
-    results = [_result(snap, d, score, stems) for d, score in allowed[start : start + params.per_page]]
+    shown: set[str] = set()  # snippets so far: each result quotes its own best sentence, not one list for all
+    results = []
+    for d, score in allowed[start : start + params.per_page]:
+        results.append(_result(snap, d, score, stems, shown))
+        shown.add(results[-1]["sources"][0]["sentence"] if results[-1]["sources"] else "")
     if corrected and corrected.lower() == params.q.lower():
         corrected = None
     # "Nothing covers this" only when the query itself matched nothing, not when the filters emptied the page.
-    notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not ranked else None)
+    emergency = emergency_notice(params.q, country)
+    notice = emergency or (no_results_notice(params.q, snap) if params.q and not ranked else None)
     return {
         "query": params.q,
         "corrected_query": corrected,
@@ -204,7 +210,8 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) 
         "per_page": params.per_page,
         "results": results,
         "facets": facet_counts(snap, matched, params),
-        "answer": build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap) if results else None,
+        "answer": (build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap)
+                   if results and not emergency else None),
         "notice": notice,
     }
 
@@ -218,10 +225,10 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
     return fixed
 
 
-def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
+def _result(snap: Snapshot, docnum: int, score: float, stems: Stems, avoid: set[str]) -> dict[str, Any]:
     view = snap.view_at(docnum)
     entry = view.head
-    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
+    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES, avoid)
     anchors = [s.pop("anchor", None) for s in sources]  # an article's best section, for its deep link
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     result = {

@@ -55,6 +55,8 @@ def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[s
                  frozenset(s for t in synonyms for s in analyse(analyzer, t) if s not in generic))
 
 
+_NEVER_QUOTED = ("heading", "title")  # a heading answers nothing: it names what a section is about
+_SNIPPET_TRIES = 3  # sentences of the first source read to find a snippet no earlier result shows
 _CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
 
 
@@ -85,27 +87,33 @@ def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
     return scores
 
 
-def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int) -> list[dict[str, Any]]:
+def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int,
+                   avoid: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """The entry's first `limit` sources, each quoting its article's best sentence for the query, best first;
-    sources with no query word keep their own sentence and order. Only the sources and passages shown are read."""
-    best: dict[int, tuple[int, int]] = {}  # source number to (score, passage number)
+    sources with no query word keep their own sentence and order. Headings and titles are never quoted, and the
+    first source's quote (the snippet) is not one of the `avoid` sentences (earlier results' snippets) when
+    another sentence of it matches. Only the sources and passages shown are read."""
+    candidates: dict[int, list[tuple[int, int]]] = {}  # source number to its (score, passage number), best first
     for i, base in sorted(passage_scores(postings, stems).items()):
         source = view.passage_source[i]
-        if source == NO_SOURCE:
+        context = view.context(i)
+        if source == NO_SOURCE or context in _NEVER_QUOTED:
             continue
-        score = base + _CONTEXT_BONUS.get(view.context(i), 0)
-        if source not in best or score > best[source][0]:
-            best[source] = (score, i)
+        candidates.setdefault(source, []).append((base + _CONTEXT_BONUS.get(context, 0), i))
+    for found in candidates.values():
+        found.sort(key=lambda c: (-c[0], c[1]))
     # Every scored passage holds a query word (score >= 3), so the scored sources lead, best first (ties in
     # source order), and the others follow in source order.
-    order = sorted(best, key=lambda n: (-best[n][0], n))[:limit]
+    order = sorted(candidates, key=lambda n: (-candidates[n][0][0], n))[:limit]
     if len(order) < limit:
-        order += islice((n for n in range(view.source_count) if n not in best), limit - len(order))
+        order += islice((n for n in range(view.source_count) if n not in candidates), limit - len(order))
     out = []
-    for n in order:
+    for rank, n in enumerate(order):
         src = view.source(n)
-        if n in best:
-            p = view.passage(best[n][1])
+        if n in candidates:
+            tries = candidates[n][:_SNIPPET_TRIES] if rank == 0 and avoid else candidates[n][:1]
+            passages = [view.passage(i) for _, i in tries]
+            p = next((p for p in passages if p["sentence"] not in avoid), passages[0])
             src.update(section=p["section"], sentence=p["sentence"])
             if "anchor" in p:
                 src["anchor"] = p["anchor"]

@@ -20,6 +20,7 @@ from index.search import search
 from index.store import DataDir
 from index.suggest import suggest
 from kb import pipeline
+from kb.config import resolve_emergency_country
 from kb.cues import Cues, load_cues
 from kb.model import KINDS, entry_id
 from kb.vocabulary import Vocabulary, fold
@@ -50,12 +51,14 @@ class KnowledgeBase:
     """One data directory with its vocabulary; cheap to create, holds one open index per process."""
 
     def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None,
-                 entry_url: EntryUrl | None = None, article_url: EntryUrl | None = None):
+                 entry_url: EntryUrl | None = None, article_url: EntryUrl | None = None,
+                 emergency_country: str | None = None):
         self.data = DataDir(data_dir)
         self.vocab = vocab or Vocabulary.load()
         self.cues = cues or load_cues()
         self.entry_url = entry_url  # None: results and entries carry no `url` (only the web layer names pages)
         self.article_url = article_url
+        self.emergency_country = emergency_country or resolve_emergency_country()  # whose numbers notices give
         self.handle = IndexHandle(self.data)
 
     def ingest(self, sources: list[Path], add: bool = False, strict: bool = False,
@@ -103,8 +106,11 @@ class Version:
     def search(self, params: SearchParams) -> SearchResult:
         """The contract's search object (and its JSON) for `params`; NotFound past the last page."""
         def compute() -> SearchResult:
-            data = search(self.snap, params, self.kb.vocab, self.kb.cues)
+            data = search(self.snap, params, self.kb.vocab, self.kb.cues, self.kb.emergency_country)
             data["results"] = [self._linked(r) for r in data["results"]]
+            if data["answer"] is not None:
+                data["answer"]["url"] = self._linked({"id": data["answer"]["entry_id"],
+                                                      "kind": data["answer"]["kind"]}).get("url")
             # The welcome page (no query, no filter) suggests the topics most articles discuss.
             data["topics"] = self.snap.tables.topics if not params.q and not params.filters else []
             return SearchResult.of(data)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from kb.config import resolve_data_dir
+from kb.config import resolve_data_dir, resolve_emergency_country
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import display_phone
 from web.links import article_url, entry_url
@@ -20,13 +20,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then KB_-prefixed environment variables, then `config` (tests)."""
     app = Flask(__name__)
     app.config.update(DATA_DIR=str(resolve_data_dir()), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base")
+                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base",
+                      EMERGENCY_COUNTRY=resolve_emergency_country())
     app.config.from_prefixed_env("KB")
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.add_template_filter(display_phone, "phone")
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url, article_url=article_url)
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url, article_url=article_url,
+                                         emergency_country=str(app.config["EMERGENCY_COUNTRY"] or ""))
 
     from web import api, errors, headers, pages
 
