@@ -131,16 +131,20 @@ def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snaps
     """A front-desk question ("do you take insurance"): the best sentence that states such a fact, quoted first,
     with its source and the clinic to call."""
     asked = set(parsed.desk)
+    best: tuple[int, dict[str, Any], dict[str, Any]] | None = None  # (topics stated, result, source)
     for r in results[:FACT_RESULTS]:
-        source = (r.get("sources") or [None])[0]
-        if source is None or not asked & sentence_topics(source["sentence"]):
-            continue
-        topic = next(t for t in parsed.desk if t in sentence_topics(source["sentence"]))
-        clinic = _clinic_named(snap, source.get("clinic"))
-        return {"entry_id": r["id"], "kind": r["kind"], "fact": topic, "text": labels()[topic],
-                "quote": {k: source[k] for k in ("sentence", "title", "path", "url")},
-                "clinics": [clinic] if clinic else [], "sources": [source]}
-    return None
+        for source in (r.get("sources") or [])[:1]:
+            stated = len(asked & sentence_topics(source["sentence"]))
+            if stated and (best is None or stated > best[0]):
+                best = (stated, r, source)
+    if best is None:
+        return None
+    _, r, source = best
+    topic = next(t for t in parsed.desk if t in sentence_topics(source["sentence"]))
+    clinic = _clinic_named(snap, source.get("clinic"))
+    return {"entry_id": r["id"], "kind": r["kind"], "fact": topic, "text": labels()[topic],
+            "quote": {k: source[k] for k in ("sentence", "title", "path", "url")},
+            "clinics": [clinic] if clinic else [], "sources": [source]}
 
 
 def build_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
