@@ -67,6 +67,9 @@ def asked(q: str) -> tuple[list[str], str]:
             continue
         found.append(t.id)
         for m in hits:
-            if m.group(0).lower() not in t.keep:
-                text = text.replace(m.group(0), " " * len(m.group(0)), 1)
+            if m.group(0).lower() in t.keep:
+                continue
+            # Word by word: "how many sessions" asks (how many) about sessions, which stay searched.
+            kept = " ".join(w if w.lower() in t.keep else " " * len(w) for w in m.group(0).split(" "))
+            text = text[: m.start()] + kept.ljust(len(m.group(0))) + text[m.end():]
     return found, text
