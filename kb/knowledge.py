@@ -139,7 +139,7 @@ class Version:
             view, text = found
             entries = [self._linked(dict(e)) for e in view.head.get("entries", [])]
             return {"id": article_id, "kind": "article", "title": view.head["name"], "url": text["url"],
-                    "path": text["path"], "clinic": text["clinic"], "page": self._page(article_id),
+                    "path": text["path"], "clinic": text["clinic"], "site": None, "page": self._page(article_id),
                     "sections": [{"anchor": section_anchor(n), **s} for n, s in enumerate(text["sections"])],
                     "entries": entries}
         found: dict[str, Any] = self.snap.result(("article", article_id), compute, _json_weight)
