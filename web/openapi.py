@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS
+from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS, RESULT_KINDS
 from index.query import MAX_QUERY_CHARS
 from index.schema import FACETS
-from index.params import RESULT_KINDS
 from kb.model import KINDS
 from web import MAX_REQUEST_BYTES
 from web.serve import REQUEST_FIELDS_LIMIT, REQUEST_LINE_LIMIT

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from web import create_app
 
-SEARCH_KEYS = ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice", "topics"]
+SEARCH_KEYS = ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice",
+               "topics"]
 RESULT_KEYS = {"id", "kind", "name", "summary", "snippet", "score", "url", "facets", "sources", "source_count"}
 SOURCE_KEYS = {"article_id", "title", "path", "url", "clinic", "section", "sentence"}
 FACETS = {"kind", "condition", "technique", "benefit", "body_region", "clinic"}

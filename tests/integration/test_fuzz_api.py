@@ -24,7 +24,8 @@ from index.query import MAX_QUERY_CHARS
 from kb.model import KINDS
 from web import create_app
 
-SEARCH_KEYS = {"query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice", "topics"}
+SEARCH_KEYS = {"query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice",
+               "topics"}
 ERROR_KEYS = {"ok", "status", "error", "errors"}
 PARAMS = ["q", "kind", "condition", "technique", "benefit", "body_region", "clinic", "page", "per_page"]
 SEARCH_ROUTES = ["/api/search", "/search", "/staff", "/"]
