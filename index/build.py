@@ -59,8 +59,8 @@ def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | Non
     writer = ix.writer(limitmb=128)
     try:
         for i, entry in enumerate(entries):
-            own = facts.get(entry.name) if entry.kind == "clinic" else None
-            writer.add_document(**to_document(entry, regions, own))
+            own = facts.get(entry.name) if entry.kind == "clinic" else None  # a clinic keeps its front-desk facts
+            writer.add_document(**(to_document(entry, regions, own) if own else to_document(entry, regions)))
             if i == len(entries) // 2:
                 checkpoint("indexing")  # the Whoosh writer is mid-write and holds its lock
         for text in texts or []:
