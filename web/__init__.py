@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
+from index.notices import country_numbers
 from kb.config import resolve_data_dir, resolve_emergency_country
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import display_phone
@@ -31,6 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                                          emergency_country=str(app.config["EMERGENCY_COUNTRY"] or ""))
 
     from web import api, errors, headers, pages
+
+    country = str(app.config["EMERGENCY_COUNTRY"] or "")
+
+    @app.context_processor
+    def emergency() -> dict[str, str]:
+        """The emergency number of the clinic's country, for every page's footer."""
+        return {"emergency_number": str(country_numbers(country)[1]["emergency"])}
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
