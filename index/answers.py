@@ -127,12 +127,19 @@ def _clinic_named(snap: Snapshot, name: str | None) -> dict[str, Any] | None:
     return clinic_summary(view.head) if view is not None else None
 
 
+def _about(result: dict[str, Any], parsed: ParsedQuery) -> bool:
+    """Whether a result is about every vocabulary term the query names (it is the term, or names it)."""
+    return all(result["id"] == t.id or t.name in result["facets"].get(t.kind, ()) for t in parsed.terms)
+
+
 def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
     """A front-desk question ("do you take insurance"): the best sentence that states such a fact, quoted first,
     with its source and the clinic to call."""
     asked = set(parsed.desk)
     best: tuple[int, dict[str, Any], dict[str, Any]] | None = None  # (topics stated, result, source)
     for r in results[:FACT_RESULTS]:
+        if not _about(r, parsed):
+            continue  # "how many sessions neuromuscular": a count of another treatment's sessions answers nothing
         for source in (r.get("sources") or [])[:1]:
             stated = len(asked & sentence_topics(source["sentence"]))
             if stated and (best is None or stated > best[0]):
