@@ -16,9 +16,12 @@ from bench.timing import Stopwatch, peak_rss_mb, rss_mb, run_bounded, summary
 from index.params import SearchParams, parse_params
 from index.store import DataDir
 from kb import pipeline
+from kb.articles import ArticleText
 from kb.knowledge import KnowledgeBase
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
+
+Extracted = tuple[list[Extraction], list[ArticleText]]  # what the index is built from: extractions, article texts
 
 
 def bare_parse(files: list[Path]) -> None:
@@ -27,7 +30,7 @@ def bare_parse(files: list[Path]) -> None:
         BeautifulSoup(file.read_bytes().decode("utf-8"), "lxml").get_text()
 
 
-def measure_ingest(files: list[Path], vocab: Vocabulary) -> tuple[dict[str, Any], list[Extraction]]:
+def measure_ingest(files: list[Path], vocab: Vocabulary) -> tuple[dict[str, Any], Extracted]:
     """kb's ingest (read, parse, extract) and the bare parse of the same files, one process, one after another."""
     with Stopwatch() as bare:
         bare_parse(files)
@@ -44,28 +47,28 @@ def measure_ingest(files: list[Path], vocab: Vocabulary) -> tuple[dict[str, Any]
         "bare_articles_per_s": round(n / bare.seconds, 1),
         "ratio_to_bare": round(bare.seconds / full.seconds, 3),
         "rss_mb": rss_mb(),
-    }, result.extractions
+    }, (result.extractions, result.texts)
 
 
 _VOCAB: Vocabulary | None = None
 
 
-def _ingest_site(site: Path) -> list[Extraction]:
+def _ingest_site(site: Path) -> Extracted:
     global _VOCAB
     _VOCAB = _VOCAB or Vocabulary.load()
-    extractions = pipeline.extract_sources([site], _VOCAB).extractions
-    for ex in extractions:  # paths relative to the corpus root, as one `kb ingest ROOT` would record them
-        ex.path = f"{site.name}/{ex.path}"
-    return extractions
+    result = pipeline.extract_sources([site], _VOCAB)
+    for item in [*result.extractions, *result.texts]:  # paths relative to the corpus root, as `kb ingest ROOT` has
+        item.path = f"{site.name}/{item.path}"
+    return result.extractions, result.texts
 
 
-def ingest_parallel(root: Path, workers: int) -> tuple[list[Extraction], float]:
+def ingest_parallel(root: Path, workers: int) -> tuple[Extracted, float]:
     """Extractions of the whole corpus, one site folder per task over `workers` processes (only to save time:
     repeated blocks are dropped per site, so this matches one `kb ingest ROOT`)."""
     sites = sorted(p for p in root.iterdir() if p.is_dir())
     with Stopwatch() as sw, ProcessPoolExecutor(max(1, workers)) as pool:
-        extractions = [ex for batch in pool.map(_ingest_site, sites, chunksize=2) for ex in batch]
-    return extractions, sw.seconds
+        batches = list(pool.map(_ingest_site, sites, chunksize=2))
+    return ([ex for b in batches for ex in b[0]], [t for b in batches for t in b[1]]), sw.seconds
 
 
 def code_key(seed: int, size: int) -> str:
@@ -81,33 +84,36 @@ def code_key(seed: int, size: int) -> str:
     return digest.hexdigest()[:16]
 
 
-def cached_extractions(cache: Path, key: str) -> list[Extraction] | None:
-    file = cache / f"extractions-{key}.jsonl"
-    if not file.is_file():
+def cached_extractions(cache: Path, key: str) -> Extracted | None:
+    file, texts = cache / f"extractions-{key}.jsonl", cache / f"texts-{key}.jsonl"
+    if not file.is_file() or not texts.is_file():
         return None
-    with open(file, encoding="utf-8") as handle:
-        return [Extraction.from_dict(json.loads(line)) for line in handle if line.strip()]
+    with open(file, encoding="utf-8") as handle, open(texts, encoding="utf-8") as text_handle:
+        return ([Extraction.from_dict(json.loads(line)) for line in handle if line.strip()],
+                [ArticleText.from_dict(json.loads(line)) for line in text_handle if line.strip()])
 
 
-def store_extractions(cache: Path, key: str, extractions: list[Extraction], keep: int = 4) -> None:
-    """Save extractions for the next run with the same code; only the newest few files are kept."""
+def store_extractions(cache: Path, key: str, extracted: Extracted, keep: int = 4) -> None:
+    """Save extractions and article texts for the next run with the same code; only the newest few are kept."""
     cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".extractions-{key}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        for ex in extractions:
-            handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
-    tmp.replace(cache / f"extractions-{key}.jsonl")
+    for name, items in (("texts", extracted[1]), ("extractions", extracted[0])):
+        tmp = cache / f".{name}-{key}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for item in items:
+                handle.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        tmp.replace(cache / f"{name}-{key}.jsonl")
     old = sorted(cache.glob("extractions-*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in old[keep:]:
         stale.unlink(missing_ok=True)
+        (cache / stale.name.replace("extractions-", "texts-")).unlink(missing_ok=True)
 
 
-def build(data_root: Path, extractions: list[Extraction], vocab: Vocabulary) -> tuple[dict[str, Any], list[Entry]]:
-    """Publish an index version the way `kb ingest` does (kb/pipeline.py: merge, build, publish), timed; returns
-    the merged entries too."""
+def build(data_root: Path, extracted: Extracted, vocab: Vocabulary) -> tuple[dict[str, Any], list[Entry]]:
+    """Publish an index version the way `kb ingest` does (kb/pipeline.py: merge, build, publish; article documents
+    included), timed; returns the merged entries too."""
     data = DataDir(data_root)
     with Stopwatch() as build_sw, data.lock():
-        published = pipeline.publish(data, extractions, vocab, [])
+        published = pipeline.publish(data, extracted[0], vocab, [], extracted[1])
     manifest, entries = published.manifest, published.entries
     merge_seconds = published.seconds["merge"]
     version = data.current_path()

@@ -6,12 +6,15 @@ from collections import Counter
 from itertools import islice
 from typing import Any
 
+from index.desk_facts import labels, sentence_topics
 from index.entry_view import EntryView
 from index.query import ParsedQuery
 from index.reader import Snapshot
-from kb.model import display_phone
+from kb.model import display_phone, entry_id
 
-MAX_LISTED = 6
+MAX_LISTED = 3  # clinics to call under an answer (the entry page lists them all)
+MAX_FACT_NAMES = 3  # names listed under an answer's quote: a short line, not a paragraph
+FACT_RESULTS = 5  # results whose best sentence may answer a front-desk question
 
 
 def _names(entry: dict[str, Any], kind: str) -> list[str]:
@@ -46,8 +49,8 @@ def clinic_summary(entry: dict[str, Any]) -> dict[str, Any]:
 def _listing(label: str, names: list[str]) -> str:
     if not names:
         return ""
-    more = f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
-    return f" {label}: {', '.join(names[:MAX_LISTED])}{more}."
+    more = f" and {len(names) - MAX_FACT_NAMES} more" if len(names) > MAX_FACT_NAMES else ""
+    return f" {label}: {', '.join(names[:MAX_FACT_NAMES])}{more}."
 
 
 def _first_sources(view: EntryView, n: int) -> list[dict[str, Any]]:
@@ -87,8 +90,7 @@ def _clinic_answer(view: EntryView, topic: dict[str, Any] | None) -> dict[str, A
 
 def _topic_answer(view: EntryView, top: dict[str, Any], snap: Snapshot) -> dict[str, Any]:
     entry = view.head
-    n = view.source_count
-    text = f"{entry['name']}: named in {n} article{'s' if n != 1 else ''}."
+    text = ""  # facts under the quote, short; the quote itself answers
     if entry["kind"] == "condition":
         text += _listing("Techniques the articles name for it", _names(entry, "technique"))
     elif entry["kind"] == "technique":
@@ -102,12 +104,9 @@ def _topic_answer(view: EntryView, top: dict[str, Any], snap: Snapshot) -> dict[
     ranked = sorted(related, key=lambda rid: -view.clinic_articles.get(related[rid], 0))
     clinics = list(islice((clinic_summary(c.head) for rid in ranked if (c := snap.view(rid)) is not None),
                           MAX_LISTED))
-    if clinics:
-        text += " Clinics: " + "; ".join(f"{c['name']}, {c['phone_display']}" if c["phone"] else c["name"]
-                                         for c in clinics) + "."
     sources = top.get("sources") or _first_sources(view, 5)
     quote = sources[0] if sources else None
-    return {"entry_id": entry["id"], "kind": entry["kind"], "text": text,
+    return {"entry_id": entry["id"], "kind": entry["kind"], "text": text.strip(),
             "quote": {"sentence": quote["sentence"], "title": quote["title"], "path": quote["path"],
                       "url": quote["url"]} if quote else None,
             "clinics": clinics, "sources": sources}
@@ -122,8 +121,44 @@ def _main_clinic(view: EntryView | None) -> str | None:
     return clinics[ranked[0]] if ranked else None
 
 
+def _clinic_named(snap: Snapshot, name: str | None) -> dict[str, Any] | None:
+    """The contacts of the clinic entry of this name, or None."""
+    view = snap.view(entry_id("clinic", name)) if name else None
+    return clinic_summary(view.head) if view is not None else None
+
+
+def _about(result: dict[str, Any], parsed: ParsedQuery) -> bool:
+    """Whether a result is about every vocabulary term the query names (it is the term, or names it)."""
+    return all(result["id"] == t.id or t.name in result["facets"].get(t.kind, ()) for t in parsed.terms)
+
+
+def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
+    """A front-desk question ("do you take insurance"): the best sentence that states such a fact, quoted first,
+    with its source and the clinic to call."""
+    asked = set(parsed.desk)
+    best: tuple[int, dict[str, Any], dict[str, Any]] | None = None  # (topics stated, result, source)
+    for r in results[:FACT_RESULTS]:
+        if not _about(r, parsed):
+            continue  # "how many sessions neuromuscular": a count of another treatment's sessions answers nothing
+        for source in (r.get("sources") or [])[:1]:
+            stated = len(asked & sentence_topics(source["sentence"]))
+            if stated and (best is None or stated > best[0]):
+                best = (stated, r, source)
+    if best is None:
+        return None
+    _, r, source = best
+    topic = next(t for t in parsed.desk if t in sentence_topics(source["sentence"]))
+    clinic = _clinic_named(snap, source.get("clinic"))
+    return {"entry_id": r["id"], "kind": r["kind"], "fact": topic, "text": labels()[topic],
+            "quote": {k: source[k] for k in ("sentence", "title", "path", "url")},
+            "clinics": [clinic] if clinic else [], "sources": [source]}
+
+
 def build_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
-    """An answer card when the query names a condition, technique or benefit, or asks for a clinic's contacts."""
+    """An answer card: for a front-desk question the sentence stating the fact; when the query names a condition,
+    technique or benefit, what the articles say of it; or a clinic's contacts."""
+    if parsed.desk and (fact := _fact_answer(parsed, results, snap)):
+        return fact
     named = {t.id for t in parsed.terms}
     top = next((r for r in results[:3] if r["id"] in named and r["kind"] != "clinic"), None)
     if parsed.contact:

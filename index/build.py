@@ -11,15 +11,18 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from index.article_docs import clinic_facts, named_entries, to_article_document
 from index.documents import to_document
 from index.reader import open_version
 from index.schema import build_schema
 from index.store import INDEX_NAME, MANIFEST, StoreError, checkpoint, file_table
 from index.tables import write_tables
+from kb.articles import ArticleText
 from kb.model import KINDS, Entry, Extraction
 
 EXTRACTIONS = "extractions.jsonl"
 CRAWL_STATE = "crawl.json"  # what `kb ingest URL` remembers of each site for its next, conditional crawl
+ARTICLES = "articles.jsonl"
 
 
 def load_extractions(path: Path) -> list[Extraction]:
@@ -45,16 +48,34 @@ def load_crawl_state(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def write_index(path: Path, entries: list[Entry]) -> None:
-    """Write a Whoosh index of `entries` into the empty folder `path`."""
+def load_articles(path: Path) -> list[ArticleText]:
+    """The articles' texts a version was built from (what `ingest --add` keeps searchable)."""
+    file = path / ARTICLES
+    if not file.is_file():
+        return []
+    try:
+        with open(file, encoding="utf-8") as handle:
+            return [ArticleText.from_dict(json.loads(line)) for line in handle if line.strip()]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"index version {path.name}: {ARTICLES} is damaged ({type(exc).__name__}); "
+                         "run a full `kb ingest` without --add") from exc
+
+
+def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | None = None) -> None:
+    """Write a Whoosh index of `entries` (and of the articles' `texts`) into the empty folder `path`."""
     regions = {e.id: e.body_region for e in entries if e.kind == "condition"}
+    named = named_entries(entries)
+    facts = clinic_facts(texts or [])
     ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
     writer = ix.writer(limitmb=128)
     try:
         for i, entry in enumerate(entries):
-            writer.add_document(**to_document(entry, regions))
+            own = facts.get(entry.name) if entry.kind == "clinic" else None  # a clinic keeps its front-desk facts
+            writer.add_document(**(to_document(entry, regions, own) if own else to_document(entry, regions)))
             if i == len(entries) // 2:
                 checkpoint("indexing")  # the Whoosh writer is mid-write and holds its lock
+        for text in texts or []:
+            writer.add_document(**to_article_document(text, named.get(text.article_id, []), regions))
     except BaseException:
         writer.cancel()
         raise
@@ -83,14 +104,20 @@ def manifest_of(version: str, entries: list[Entry], extractions: list[Extraction
 
 
 def write_version(path: Path, version: str, entries: list[Entry], extractions: list[Extraction],
-                  skipped: list[dict[str, str]], crawl: dict[str, Any] | None = None) -> dict[str, Any]:
+                  skipped: list[dict[str, str]], texts: list[ArticleText] | None = None,
+                  crawl: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fill the empty build folder `path` and check it opens; returns the manifest (written last: a folder
-    without one is never a version). `crawl` is the websites' crawl state, kept for the next crawl."""
-    write_index(path, entries)
+    without one is never a version). `texts` are the articles' texts (searchable as articles); `crawl` is the
+    websites' crawl state, kept for the next crawl."""
+    texts = sorted(texts or [], key=lambda t: t.path)
+    write_index(path, entries, texts)
     write_tables(path, entries)
     with open(path / EXTRACTIONS, "w", encoding="utf-8") as handle:
         for ex in sorted(extractions, key=lambda e: e.path):
             handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+    with open(path / ARTICLES, "w", encoding="utf-8") as handle:
+        for text in texts:
+            handle.write(json.dumps(text.to_dict(), ensure_ascii=False) + "\n")
     if crawl is not None:
         (path / CRAWL_STATE).write_text(json.dumps(crawl, ensure_ascii=False), encoding="utf-8")
     manifest = manifest_of(version, entries, extractions, skipped)

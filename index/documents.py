@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from index.desk_facts import sentence_topics
 from index.entry_view import encode_view
 from index.passages import encode_postings
 from kb.model import Entry
@@ -46,9 +47,19 @@ def contact_text(entry: Entry) -> str:
     return " ".join(parts)
 
 
-def to_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
-    """The Whoosh document for `entry`; `regions` maps condition ids to body regions."""
+def desk_keywords(sentences: list[str]) -> str:
+    """The front-desk topics the sentences state, as the `desk` keyword field."""
+    return ",".join(sorted(set().union(*(sentence_topics(s) for s in sentences)))) if sentences else ""
+
+
+def to_document(entry: Entry, regions: dict[str, list[str]],
+                facts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The Whoosh document for `entry`; `regions` maps condition ids to body regions; `facts` are a clinic's
+    front-desk facts with their sentences (index/desk_facts.py), kept on its entry."""
     facets = facet_values(entry, regions)
+    stored = entry.to_dict()
+    if facts:
+        stored["facts"] = facts
     evidence = " ".join(p.sentence for p in entry.passages[:MAX_EVIDENCE_PASSAGES])
     related = " ".join(sorted({r.name for r in entry.related}))
     names = " ".join([entry.name, *entry.aliases])
@@ -65,7 +76,8 @@ def to_document(entry: Entry, regions: dict[str, list[str]]) -> dict[str, Any]:
         "text_plain": f"{names} {evidence}",
         **{k: _facet(v) for k, v in facets.items() if k != "kind"},
         "n_sources": len(entry.sources),
-        "view": encode_view(entry.to_dict()),
+        "desk": desk_keywords([p.sentence for p in entry.passages] + [f["sentence"] for f in facts or []]),
+        "view": encode_view(stored),
         "passage_stems": encode_postings([p.sentence for p in entry.passages]),
         "names": "\n".join(dict.fromkeys([entry.name, *entry.aliases])),
     }

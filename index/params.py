@@ -14,6 +14,7 @@ DEFAULT_PER_PAGE = 10
 MAX_PAGE = 100  # deeper pages are crawlers, not people
 MAX_FILTER_VALUES = 20
 MAX_VALUE_CHARS = 120
+RESULT_KINDS = (*KINDS, "article")  # what a result may be: an entry of a kind, or an ingested article
 
 
 class ParamError(ValueError):
@@ -69,8 +70,8 @@ def parse_params(get_one: Mapping[str, str], get_all: Mapping[str, Sequence[str]
             errors.append(f"at most {MAX_FILTER_VALUES} values of {facet}")
         if any(len(v) > MAX_VALUE_CHARS for v in raw):
             errors.append(f"{facet} values must be at most {MAX_VALUE_CHARS} characters")
-        if facet == "kind" and (bad := [v for v in raw if v not in KINDS]):  # blank or padded too, as documented
-            errors.append(f"kind must be one of {', '.join(KINDS)}; got {', '.join(bad)[:80]}")
+        if facet == "kind" and (bad := [v for v in raw if v not in RESULT_KINDS]):  # blank or padded too, as documented
+            errors.append(f"kind must be one of {', '.join(RESULT_KINDS)}; got {', '.join(bad)[:80]}")
         if values:
             filters.append((facet, values))
     page = _int(get_one.get("page"), "page", 1, 1, MAX_PAGE, errors)

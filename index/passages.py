@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from index.analysis import WORD, snowball_stem
+from index.desk_facts import tags
 
 
 @lru_cache(maxsize=100_000)
@@ -22,7 +23,7 @@ def encode_postings(sentences: list[str]) -> str:
     """Posting lists of the sentences' stems as text: one line per stem, 'stem pos pos …', between newlines."""
     postings: dict[str, list[int]] = {}
     for i, sentence in enumerate(sentences):
-        for stem in sentence_stems(sentence):
+        for stem in sentence_stems(sentence) | tags(sentence):  # the front-desk topics it states beside its words
             postings.setdefault(stem, []).append(i)
     lines = (f"{stem} {' '.join(map(str, positions))}" for stem, positions in sorted(postings.items()))
     return "\n" + "\n".join(lines) + "\n"

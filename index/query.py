@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
+from index.desk_facts import asked
 from kb.cues import Cues
 from kb.vocabulary import Term, Vocabulary, fold, phrase_key, tokens
 
@@ -58,6 +59,7 @@ class ParsedQuery:
     groups: list[Group]
     contact: bool = False
     comparison: bool = False
+    desk: list[str] = field(default_factory=list)  # front-desk topics asked about (index/desk_facts.py)
 
     @property
     def terms(self) -> list[Term]:
@@ -74,12 +76,15 @@ def normalise_query(q: str) -> str:
 def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
     """Split a query into vocabulary phrases (longest first, lay terms included) and free content words."""
     text = normalise_query(q)
-    toks = [t for t in tokens(text.replace("-", " ")) if t[0][0].isalnum()]
+    desk, searched = asked(text)
+    toks = [t for t in tokens(searched.replace("-", " ")) if t[0][0].isalnum()]
     keys = [t[1] for t in toks]
     stop = cues.words("query_stopwords")
     contact_words, comparison_words = cues.words("contact_words"), cues.words("comparison_words")
     folded = {fold(t[0]) for t in toks}
-    parsed = ParsedQuery(text, [], contact=bool(folded & contact_words), comparison=bool(folded & comparison_words))
+    folded |= {fold(t[0]) for t in tokens(text)}
+    parsed = ParsedQuery(text, [], contact=bool(folded & contact_words),
+                         comparison=bool(folded & comparison_words), desk=desk)
     phrases = vocab.query_phrases
     longest = max((len(k) for k in phrases), default=1)
     i = 0

@@ -66,6 +66,7 @@ class Snapshot:
     ids: dict[str, int]  # entry id to document number
     tables: Tables
     path: Path | None = None  # the version folder
+    articles: dict[str, int] = field(default_factory=dict)  # article id to document number (kind `article`)
     results: LRU = field(default_factory=lambda: LRU(RESULTS, RESULT_BYTES))
     scores: LRU = field(default_factory=lambda: LRU(SCORES, SCORE_BYTES))
     stored: LRU = field(default_factory=lambda: LRU(STORED_ENTRIES, STORED_CHARS))
@@ -87,6 +88,14 @@ class Snapshot:
         """The stored entry with this id, to read in parts (see index/entry_view.py), or None."""
         docnum = self.ids.get(entry_id)
         return self.view_at(docnum) if docnum is not None else None
+
+    def article(self, article_id: str) -> tuple[EntryView, dict[str, Any]] | None:
+        """An article document's stored view and its text as kb read it (kb/articles.py), or None."""
+        docnum = self.articles.get(article_id)
+        if docnum is None:
+            return None
+        stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
+        return self.view_at(docnum), json.loads(stored["article"])
 
     def view_at(self, docnum: int) -> EntryView:
         """The stored entry of a document number, to read in parts."""
@@ -127,13 +136,13 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     try:
         ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
         searcher = ix.searcher()
-        facets, ids = _facet_table(searcher)
+        facets, ids, articles = _facet_table(searcher)
         tables = Tables.read(path, searcher, ids)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
         return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, tables,
-                        path=path)
+                        path=path, articles=articles)
     reason = f"index version {path.name} is unreadable: {type(failure).__name__}: {failure}"
     with warnings.catch_warnings():
         # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.
@@ -145,21 +154,23 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     raise StoreError(reason)
 
 
-def _facet_table(searcher: Searcher) -> tuple[list[dict[str, tuple[str, ...]]], dict[str, int]]:
-    """Facet values per document number and the document number of each entry id, read from the terms' posting
-    lists: reading stored documents would decode every entry's payload (seconds for a large index)."""
+def _facet_table(searcher: Searcher) -> tuple[list[dict[str, tuple[str, ...]]], dict[str, int], dict[str, int]]:
+    """Facet values per document number and the document number of each entry id and each article id, read from
+    the terms' posting lists: reading stored documents would decode every entry's payload (seconds for a large
+    index)."""
     reader = searcher.reader()
     facets: list[dict[str, list[str]]] = [{name: [] for name in FACETS} for _ in range(reader.doc_count_all())]
     for name in FACETS:
         for value in reader.field_terms(name):  # in sorted order, as the stored values are
             for docnum in reader.postings(name, value).all_ids():
                 facets[docnum][name].append(value)
-    ids = {}
-    for entry_id in reader.field_terms("id"):
-        for docnum in reader.postings("id", entry_id).all_ids():
+    ids: dict[str, int] = {}
+    articles: dict[str, int] = {}
+    for doc_id in reader.field_terms("id"):
+        for docnum in reader.postings("id", doc_id).all_ids():
             if not reader.is_deleted(docnum):
-                ids[entry_id] = docnum
-    return [{k: tuple(v) for k, v in doc.items()} for doc in facets], ids
+                (articles if facets[docnum]["kind"] == ["article"] else ids)[doc_id] = docnum
+    return [{k: tuple(v) for k, v in doc.items()} for doc in facets], ids, articles
 
 
 class IndexHandle:

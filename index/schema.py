@@ -1,4 +1,4 @@
-"""The Whoosh schema of a kb index: one document per entry."""
+"""The Whoosh schema of a kb index: one document per entry and one per ingested article (kind `article`)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ def build_schema() -> Schema:
         benefit=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         body_region=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
         clinic=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        desk=KEYWORD(commas=True, lowercase=False, scorable=True),  # front-desk topics its sentences state
         n_sources=NUMERIC(stored=True, sortable=True),
         view=STORED(),  # the entry (index/entry_view.py); versions written before it have `payload`, its JSON
         payload=STORED(),
         passage_stems=STORED(),
         names=STORED(),  # the name and aliases, one per line: suggestions read these, not the payload
+        article=STORED(),  # an article document's text as kb read it (kb/articles.py), for its page
     )

@@ -2,126 +2,33 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
-from itertools import islice
 from typing import Any
 
-from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from index.analysis import WORD, analyse, plain_analyzer, snowball_stem, stemming_analyzer
+from index.analysis import analyse, plain_analyzer
 from index.answers import build_answer
-from index.entry_view import NO_SOURCE, EntryView
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.passages import PassagePostings
 from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
 from index.reader import Snapshot
 from index.schema import FACETS
+from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
-GENERIC_STEM_TERMS = 8  # a stem in this many vocabulary terms is generic
 # A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
 # out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
 MIN_FREE_WORDS_FOR_PARTIAL = 2
-PARTIAL_MATCH_SHARE = 50  # percent of the free words
+PARTIAL_MATCH_SHARE = 40  # percent of the free words
 MAX_FACET_VALUES = 25
-
-
-@dataclass(frozen=True)
-class Stems:
-    """Stems a snippet may mark: the words as typed (and corrected) weigh more than the named terms' synonyms."""
-
-    typed: frozenset[str]
-    synonyms: frozenset[str]
-
-    @property
-    def all(self) -> frozenset[str]:
-        """Every stem that counts as a match."""
-        return self.typed | self.synonyms
-
-
-@cache
-def generic_stems(vocab: Vocabulary) -> frozenset[str]:
-    """Stems in many vocabulary names ('pain', 'syndrome', 'therapy'): too common to mark as a synonym."""
-    analyzer = stemming_analyzer()
-    counts: Counter[str] = Counter()
-    for term in vocab.terms:
-        counts.update({s for x in (term.name, *term.aliases) for s in analyse(analyzer, x)})
-    return frozenset(s for s, n in counts.items() if n >= GENERIC_STEM_TERMS)
-
-
-def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[str] = frozenset()) -> Stems:
-    """The typed words and their corrections, and the named terms with their aliases (less generic words)."""
-    analyzer = stemming_analyzer()
-    typed = [g.text for g in parsed.groups if not g.misspelt] + ([corrected] if corrected else [])
-    if parsed.comparison:
-        typed += ["difference", "differ", "different", "compare", "versus", "unlike"]
-    synonyms = [x for term in parsed.terms for x in (term.name, *term.aliases, *term.acronyms)]
-    return Stems(frozenset(s for t in typed for s in analyse(analyzer, t)),
-                 frozenset(s for t in synonyms for s in analyse(analyzer, t) if s not in generic))
-
-
-_CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
-
-
-def highlight(sentence: str, stems: frozenset[str]) -> str:
-    """The sentence as HTML: escaped, with words whose stems the query names in <mark>."""
-    out: list[str] = []
-    last = 0
-    for m in WORD.finditer(sentence):
-        if snowball_stem(m.group(0).lower()) in stems:
-            out.append(str(escape(sentence[last : m.start()])))
-            out.append(str(Markup("<mark>{}</mark>").format(m.group(0))))
-            last = m.end()
-    out.append(str(escape(sentence[last:])))
-    return "".join(out)
-
-
-def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
-    """Scores of the passages holding a query stem: each word as typed counts most, then whether a synonym
-    appears at all (prose over headings is added by the caller). Passages without one can't beat an article's
-    own best sentence, so only these are looked at."""
-    scores: Counter[int] = Counter()
-    for stem in stems.typed:
-        for i in postings.get(stem):
-            scores[i] += 10
-    with_synonym = {i for stem in stems.synonyms for i in postings.get(stem)}
-    for i in with_synonym:
-        scores[i] += 3
-    return scores
-
-
-def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int) -> list[dict[str, Any]]:
-    """The entry's first `limit` sources, each quoting its article's best sentence for the query, best first;
-    sources with no query word keep their own sentence and order. Only the sources and passages shown are read."""
-    best: dict[int, tuple[int, int]] = {}  # source number to (score, passage number)
-    for i, base in sorted(passage_scores(postings, stems).items()):
-        source = view.passage_source[i]
-        if source == NO_SOURCE:
-            continue
-        score = base + _CONTEXT_BONUS.get(view.context(i), 0)
-        if source not in best or score > best[source][0]:
-            best[source] = (score, i)
-    # Every scored passage holds a query word (score >= 3), so the scored sources lead, best first (ties in
-    # source order), and the others follow in source order.
-    order = sorted(best, key=lambda n: (-best[n][0], n))[:limit]
-    if len(order) < limit:
-        order += islice((n for n in range(view.source_count) if n not in best), limit - len(order))
-    out = []
-    for n in order:
-        src = view.source(n)
-        if n in best:
-            p = view.passage(best[n][1])
-            src.update(section=p["section"], sentence=p["sentence"])
-        out.append(src)
-    return out
+DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
+NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
 
 
 def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, set[str]]]:
@@ -211,14 +118,18 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
     matching every part of the query, then every named term, then any named term; with no named term, then the
     documents matching most of the free words. One scored search ranks them all."""
-    if not parsed.groups:
+    if not parsed.groups and not parsed.desk:
         if not params.filters:
             return []
         return [(d, 0.0) for d in snap.tables.by_support]
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
+    is_named = [bool(g.terms) for g in parsed.groups]
+    for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
+        scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
+        is_named.append(False)
     sets = [set(s) for s in scored]
-    named = [s for g, s in zip(parsed.groups, sets, strict=True) if g.terms]
-    free = [s for g, s in zip(parsed.groups, sets, strict=True) if not g.terms]
+    named = [s for n, s in zip(is_named, sets, strict=True) if n]
+    free = [s for n, s in zip(is_named, sets, strict=True) if not n]
     tiers: list[set[int]] = []
     if named:
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
@@ -227,7 +138,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
             own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
                    if t.id in snap.ids and is_specific(g, t) == specific}
             tiers.append(own & set().union(*named))
-    tiers.append(set.intersection(*sets))
+    tiers.append(set.intersection(*sets) if sets else set())
     if named:
         tiers.append(set.intersection(*named))
         tiers.append(set().union(*named))
@@ -240,10 +151,17 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
     scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
+    # After the entries the query names, documents (entries and articles alike) by how much of the query they
+    # match, then by score: a page matching four of five words beats one matching a named term alone.
+    n_docs = max(1, snap.searcher.doc_count())
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+               for n, s in zip(is_named, sets, strict=True)]
+    coverage = {d: round(sum(w for w, s in zip(weights, sets, strict=True) if d in s), 1) for d in union}
+    lead = tiers[:2] if named else []
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
-    for tier in tiers:
-        for docnum in sorted(tier - seen, key=lambda d: (-scores.get(d, 0.0), d)):
+    for tier in [*lead, union]:
+        for docnum in sorted(tier - seen, key=lambda d: (-coverage[d], -scores.get(d, 0.0), d)):
             seen.add(docnum)
             ranked.append((docnum, scores.get(docnum, 0.0)))
     return ranked
@@ -257,9 +175,10 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
             g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
 
 
-def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) -> dict[str, Any]:
+def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
+           country: str | None = None) -> dict[str, Any]:
     """The contract's search object for `params` (without entry URLs: the web layer names those); NotFound past
-    the last page."""
+    the last page. An emergency notice names `country`'s numbers and stands alone: no answer card beside it."""
     parsed = parse_query(params.q, vocab, cues)
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
@@ -273,11 +192,16 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) 
     corrected = _correction(snap, parsed) if parsed.groups else None
     stems = query_stems(parsed, corrected, generic_stems(vocab))
     start = (params.page - 1) * params.per_page
-    results = [_result(snap, d, score, stems) for d, score in allowed[start : start + params.per_page]]
+    shown: set[str] = set()  # snippets so far: each result quotes its own best sentence, not one list for all
+    results = []
+    for d, score in allowed[start : start + params.per_page]:
+        results.append(_result(snap, d, score, stems, shown))
+        shown.add(results[-1]["sources"][0]["sentence"] if results[-1]["sources"] else "")
     if corrected and corrected.lower() == params.q.lower():
         corrected = None
     # "Nothing covers this" only when the query itself matched nothing, not when the filters emptied the page.
-    notice = emergency_notice(params.q) or (no_results_notice(params.q, snap) if params.q and not ranked else None)
+    emergency = emergency_notice(params.q, country)
+    notice = emergency or (no_results_notice(params.q, snap) if params.q and not ranked else None)
     return {
         "query": params.q,
         "corrected_query": corrected,
@@ -286,7 +210,8 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues) 
         "per_page": params.per_page,
         "results": results,
         "facets": facet_counts(snap, matched, params),
-        "answer": build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap) if results else None,
+        "answer": (build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap)
+                   if results and not emergency else None),
         "notice": notice,
     }
 
@@ -300,12 +225,13 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
     return fixed
 
 
-def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str, Any]:
+def _result(snap: Snapshot, docnum: int, score: float, stems: Stems, avoid: set[str]) -> dict[str, Any]:
     view = snap.view_at(docnum)
     entry = view.head
-    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES)
+    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES, avoid)
+    anchors = [s.pop("anchor", None) for s in sources]  # an article's best section, for its deep link
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
-    return {
+    result = {
         "id": entry["id"],
         "kind": entry["kind"],
         "name": entry["name"],
@@ -317,3 +243,6 @@ def _result(snap: Snapshot, docnum: int, score: float, stems: Stems) -> dict[str
         "source_count": view.source_count,
         "contact": entry.get("contact"),
     }
+    if entry["kind"] == "article":
+        result["section"] = anchors[0] if anchors else None
+    return result

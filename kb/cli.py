@@ -20,7 +20,7 @@ from kb.config import resolve_data_dir
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import KINDS, display_phone
 from kb.pipeline import IngestFailed
-from web.links import entry_url
+from web.links import article_url, entry_url
 
 FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
 
@@ -40,7 +40,8 @@ def with_kb(func: Callable[..., Any]) -> Callable[..., Any]:
                   help="Knowledge-base folder (default: $KB_DATA_DIR, else ./kb-data).")
     @functools.wraps(func)
     def wrapper(*args: Any, data_dir: str | None, **kwargs: Any) -> Any:
-        kb = KnowledgeBase(resolve_data_dir(data_dir), entry_url=entry_url)  # URLs as the API gives them
+        # URLs as the API gives them
+        kb = KnowledgeBase(resolve_data_dir(data_dir), entry_url=entry_url, article_url=article_url)
         try:
             return func(kb, *args, **kwargs)
         except NotFound as exc:

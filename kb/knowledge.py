@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from index.answers import clinic_summary
+from index.article_docs import section_anchor
 from index.errors import NotFound
 from index.params import SearchParams
 from index.query import MAX_QUERY_CHARS, normalise_query
@@ -19,11 +20,12 @@ from index.search import search
 from index.store import DataDir
 from index.suggest import suggest
 from kb import pipeline
+from kb.config import resolve_emergency_country
 from kb.cues import Cues, load_cues
 from kb.model import KINDS, entry_id
 from kb.vocabulary import Vocabulary, fold
 
-EntryUrl = Callable[[str], str]  # entry id to the entry's page (the web layer's URL scheme)
+EntryUrl = Callable[[str], str]  # entry (or article) id to its page (the web layer's URL scheme)
 RESOLVE_HINTS = 3  # ids suggested when `kb show NAME` finds nothing
 
 
@@ -49,11 +51,14 @@ class KnowledgeBase:
     """One data directory with its vocabulary; cheap to create, holds one open index per process."""
 
     def __init__(self, data_dir: Path, vocab: Vocabulary | None = None, cues: Cues | None = None,
-                 entry_url: EntryUrl | None = None):
+                 entry_url: EntryUrl | None = None, article_url: EntryUrl | None = None,
+                 emergency_country: str | None = None):
         self.data = DataDir(data_dir)
         self.vocab = vocab or Vocabulary.load()
         self.cues = cues or load_cues()
         self.entry_url = entry_url  # None: results and entries carry no `url` (only the web layer names pages)
+        self.article_url = article_url
+        self.emergency_country = emergency_country or resolve_emergency_country()  # whose numbers notices give
         self.handle = IndexHandle(self.data)
 
     def ingest(self, sources: list[Path], add: bool = False, strict: bool = False,
@@ -89,15 +94,23 @@ class Version:
         return len(self.snap.ids)
 
     def _linked(self, item: dict[str, Any]) -> dict[str, Any]:
-        if self.kb.entry_url is not None:
+        """`item` with its page's URL: an entry's, or an article's with the best section's fragment."""
+        if item.get("kind") == "article":
+            if self.kb.article_url is not None:
+                section = item.get("section")
+                item["url"] = self.kb.article_url(item["id"]) + (f"#{section}" if section else "")
+        elif self.kb.entry_url is not None:
             item["url"] = self.kb.entry_url(item["id"])
         return item
 
     def search(self, params: SearchParams) -> SearchResult:
         """The contract's search object (and its JSON) for `params`; NotFound past the last page."""
         def compute() -> SearchResult:
-            data = search(self.snap, params, self.kb.vocab, self.kb.cues)
+            data = search(self.snap, params, self.kb.vocab, self.kb.cues, self.kb.emergency_country)
             data["results"] = [self._linked(r) for r in data["results"]]
+            if data["answer"] is not None:
+                data["answer"]["url"] = self._linked({"id": data["answer"]["entry_id"],
+                                                      "kind": data["answer"]["kind"]}).get("url")
             # The welcome page (no query, no filter) suggests the topics most articles discuss.
             data["topics"] = self.snap.tables.topics if not params.q and not params.filters else []
             return SearchResult.of(data)
@@ -115,6 +128,25 @@ class Version:
             return self._linked(entry)
         found: dict[str, Any] = self.snap.result(("entry", entry_id), compute, _json_weight)
         return found
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        """One article as kb read it: title, url, path, clinic, sections, the entries it names (with their pages);
+        NotFound when there is none."""
+        def compute() -> dict[str, Any]:
+            found = self.snap.article(article_id)
+            if found is None:
+                raise NotFound(f"no article with id {article_id!r}")
+            view, text = found
+            entries = [self._linked(dict(e)) for e in view.head.get("entries", [])]
+            return {"id": article_id, "kind": "article", "title": view.head["name"], "url": text["url"],
+                    "path": text["path"], "clinic": text["clinic"], "site": None, "page": self._page(article_id),
+                    "sections": [{"anchor": section_anchor(n), **s} for n, s in enumerate(text["sections"])],
+                    "entries": entries}
+        found: dict[str, Any] = self.snap.result(("article", article_id), compute, _json_weight)
+        return found
+
+    def _page(self, article_id: str) -> str | None:
+        return self.kb.article_url(article_id) if self.kb.article_url is not None else None
 
     def entries(self, kinds: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
         """Every entry (of the given kinds), in id order, decoded one at a time (for export)."""

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.build import load_crawl_state, load_extractions, write_version
+from index.build import load_articles, load_crawl_state, load_extractions, write_version
 from index.store import DataDir, StoreError, checkpoint
+from ingest.article_text import kept_texts
 from ingest.crawl.crawler import Progress as CrawlProgress
 from ingest.crawl.fetch import MIN_DELAY, CrawlOptions
 from ingest.crawl.site import read_site
@@ -22,6 +23,7 @@ from ingest.crawl.state import SiteState, sites_from_json, sites_to_json
 from ingest.crawl.urls import is_web_address, normalize, origin
 from ingest.files import IngestResult, Skipped, extract_articles, read_articles
 from ingest.merge import merge
+from kb.articles import ArticleText
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
 
@@ -44,16 +46,28 @@ class IngestReport:
     result: IngestResult
 
 
-def _with_previous(data: DataDir, extractions: list[Extraction], sites: Sequence[str] = ()) -> list[Extraction]:
-    """`extractions` merged into the live version's: an article read again (same id or path) replaces itself, and
-    a website crawled again replaces all its pages (those now gone from it go)."""
+def _with_previous(data: DataDir, extractions: list[Extraction], texts: list[ArticleText],
+                   sites: Sequence[str] = ()) -> tuple[list[Extraction], list[ArticleText]]:
+    """`extractions` and the articles' `texts` merged into the live version's: an article read again (same id or
+    path) replaces itself, and a website crawled again replaces all its pages (those now gone from it go)."""
     if data.current() is None:
-        return extractions
+        return extractions, texts
     fresh = {e.article_id for e in extractions} | {e.path for e in extractions}
     crawled = tuple(site + "/" for site in sites)
-    kept = [e for e in load_extractions(data.current_path())
-            if e.article_id not in fresh and e.path not in fresh and not e.path.startswith(crawled)]
-    return kept + extractions
+    live = data.current_path()
+
+    def kept(article_id: str, path: str) -> bool:
+        return article_id not in fresh and path not in fresh and not path.startswith(crawled)
+
+    return ([e for e in load_extractions(live) if kept(e.article_id, e.path)] + extractions,
+            [t for t in load_articles(live) if kept(t.article_id, t.path)] + texts)
+
+
+@dataclass
+class Extracted(IngestResult):
+    """What read → extract made: the extractions and skipped files, and each kept article's text for the index."""
+
+    texts: list[ArticleText] = field(default_factory=list)
 
 
 @dataclass
@@ -64,24 +78,25 @@ class Crawled:
     previous: dict[str, SiteState] = field(default_factory=dict)
 
 
-def _live_crawl(data: DataDir) -> tuple[dict[str, SiteState], dict[str, Extraction]]:
-    """The live version's crawl state and extractions by article id (nothing when there is no usable version:
-    every page is then fetched in full)."""
+def _live_crawl(data: DataDir) -> tuple[dict[str, SiteState], dict[str, Extraction], dict[str, ArticleText]]:
+    """The live version's crawl state, and its extractions and article texts by article id (nothing when there is
+    no usable version: every page is then fetched in full)."""
     try:
         if data.current() is None:
-            return {}, {}
+            return {}, {}, {}
         path = data.current_path()
-        return sites_from_json(load_crawl_state(path)), {e.article_id: e for e in load_extractions(path)}
+        return (sites_from_json(load_crawl_state(path)), {e.article_id: e for e in load_extractions(path)},
+                {t.article_id: t for t in load_articles(path)})
     except StoreError:
-        return {}, {}
+        return {}, {}, {}
 
 
-def crawl_sites(data: DataDir, urls: list[str], vocab: Vocabulary, result: IngestResult, options: CrawlOptions,
+def crawl_sites(data: DataDir, urls: list[str], vocab: Vocabulary, result: Extracted, options: CrawlOptions,
                 progress: CrawlProgress | None = None) -> Crawled:
     """Read → extract for websites: each URL's site crawled (conditionally, from the live version's state) and
-    its extractions, skips and outcomes added to `result`."""
+    its extractions, article texts, skips and outcomes added to `result`."""
     crawled = Crawled()
-    crawled.previous, extractions = _live_crawl(data)
+    crawled.previous, extractions, texts = _live_crawl(data)
     have = {e.article_id for e in result.extractions}
     for url in urls:
         start = normalize(url)
@@ -93,7 +108,10 @@ def crawl_sites(data: DataDir, urls: list[str], vocab: Vocabulary, result: Inges
             continue
         site = read_site(start, options, vocab, crawled.previous.get(origin(start)), extractions, progress)
         crawled.sites[site.site] = site.state
-        result.extractions += [e for e in site.result.extractions if e.article_id not in have]
+        added = [e for e in site.result.extractions if e.article_id not in have]
+        result.extractions += added
+        read = {t.article_id: t for t in kept_texts(site.articles, added)}
+        result.texts += [t for e in added if (t := read.get(e.article_id) or texts.get(e.article_id))]
         have |= {e.article_id for e in site.result.extractions}
         result.skipped += site.result.skipped
         result.outcomes += site.result.outcomes
@@ -101,10 +119,13 @@ def crawl_sites(data: DataDir, urls: list[str], vocab: Vocabulary, result: Inges
 
 
 def extract_sources(sources: list[Path], vocab: Vocabulary,
-                    progress: Callable[[int, int], None] | None = None) -> IngestResult:
-    """Read → extract: every article under `sources` extracted, every file skipped with its reason."""
+                    progress: Callable[[int, int], None] | None = None) -> Extracted:
+    """Read → extract: every article under `sources` extracted (with its text), every file skipped with its
+    reason."""
     articles, skipped = read_articles(sources, progress)
-    return extract_articles(articles, vocab, skipped)
+    result = extract_articles(articles, vocab, skipped)
+    return Extracted(result.extractions, result.skipped, result.outcomes,
+                     texts=kept_texts(articles, result.extractions))
 
 
 @dataclass
@@ -116,9 +137,10 @@ class Published:
     seconds: dict[str, float] = field(default_factory=dict)  # merge, build, publish
 
 
-def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
-            skipped: list[dict[str, str]], crawl: dict[str, Any] | None = None) -> Published:
-    """Merge → build → publish `extractions` as the new live version. Call under `data.lock()`."""
+def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary, skipped: list[dict[str, str]],
+            texts: list[ArticleText] | None = None, crawl: dict[str, Any] | None = None) -> Published:
+    """Merge → build → publish `extractions` (and the articles' `texts`, searchable as articles) as the new live
+    version, with the websites' `crawl` state. Call under `data.lock()`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -131,7 +153,7 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary,
     lap("merge")
     data.clean()
     with data.build() as (version, path):
-        manifest = write_version(path, version, entries, extractions, skipped, crawl)
+        manifest = write_version(path, version, entries, extractions, skipped, texts or [], crawl)
         checkpoint("built")
         lap("build")
         data.publish(version, path)
@@ -150,7 +172,7 @@ def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, a
     paths = [Path(s) for s in sources if not is_web_address(str(s))]
     with data.lock():
         checkpoint("locked")
-        result = extract_sources(paths, vocab, progress) if paths else IngestResult()
+        result = extract_sources(paths, vocab, progress) if paths else Extracted()
         crawled = crawl_sites(data, urls, vocab, result, crawl or CrawlOptions(), crawl_progress) if urls else None
         skipped = [{"path": s.path, "reason": s.reason} for s in result.skipped]
         if strict and skipped:
@@ -159,10 +181,11 @@ def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, a
         if not result.extractions:
             raise IngestFailed("no article could be ingested: nothing was published", result)
         sites = crawled.sites if crawled else {}
-        extractions = _with_previous(data, result.extractions, list(sites)) if add else result.extractions
+        extractions, texts = (_with_previous(data, result.extractions, result.texts, list(sites)) if add
+                              else (result.extractions, result.texts))
         state = None
         if sites or add:
             kept = (crawled.previous if crawled else _live_crawl(data)[0]) if add else {}
             state = sites_to_json({**kept, **sites}) if kept or sites else None
-        published = publish(data, extractions, vocab, skipped, state)
+        published = publish(data, extractions, vocab, skipped, texts, state)
     return IngestReport(published.manifest, result)

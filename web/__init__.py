@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from kb.config import resolve_data_dir
+from index.notices import country_numbers
+from kb.config import resolve_data_dir, resolve_emergency_country
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import display_phone
-from web.links import entry_url
+from web.links import article_url, entry_url
 
 MAX_REQUEST_BYTES = 16 * 1024  # every route is GET; a body is never needed
 
@@ -20,15 +21,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then KB_-prefixed environment variables, then `config` (tests)."""
     app = Flask(__name__)
     app.config.update(DATA_DIR=str(resolve_data_dir()), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
-                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base")
+                      JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base",
+                      EMERGENCY_COUNTRY=resolve_emergency_country())
     app.config.from_prefixed_env("KB")
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.add_template_filter(display_phone, "phone")
-    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url)
+    app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url, article_url=article_url,
+                                         emergency_country=str(app.config["EMERGENCY_COUNTRY"] or ""))
 
     from web import api, errors, headers, pages
+
+    country = str(app.config["EMERGENCY_COUNTRY"] or "")
+
+    @app.context_processor
+    def emergency() -> dict[str, str]:
+        """The emergency number of the clinic's country, for every page's footer."""
+        return {"emergency_number": str(country_numbers(country)[1]["emergency"])}
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

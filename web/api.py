@@ -27,6 +27,12 @@ def entry(entry_id: str) -> Response:
     return jsonify(current().entry(entry_id))
 
 
+@bp.get("/api/articles/<article_id>")
+def article(article_id: str) -> Response:
+    """One ingested article: title, url, path, clinic, its sections as kb read them and the entries it names."""
+    return jsonify(current().article(article_id))
+
+
 @bp.get("/api/suggest")
 def suggest() -> Response:
     """Prefix suggestions over entry names and aliases."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS
+from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS, RESULT_KINDS
 from index.query import MAX_QUERY_CHARS
 from index.schema import FACETS
 from kb.model import KINDS
@@ -21,9 +21,13 @@ ERROR = {"type": "object", "required": ["ok", "status", "error", "errors"],
                         "errors": {"type": "array", "items": _STR}}}
 RESULT = {"type": "object",
           "required": ["id", "kind", "name", "summary", "snippet", "score", "url", "facets", "sources", "source_count"],
-          "properties": {"id": _STR, "kind": {"enum": list(KINDS)}, "name": _STR, "summary": _STR,
+          "properties": {"id": _STR, "kind": {"enum": list(RESULT_KINDS)}, "name": _STR, "summary": _STR,
                          "snippet": {"type": "string", "description": "HTML: escaped article text, matches in <mark>"},
-                         "score": {"type": "number"}, "url": _STR,
+                         "score": {"type": "number"},
+                         "url": {"type": "string", "description": "The entry's page, or the article's page with the "
+                                                                  "best section's fragment (#s2)"},
+                         "section": {"type": ["string", "null"],
+                                     "description": "Article results: the anchor of the best-matching section"},
                          "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _STR}},
                          "sources": {"type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/Source"}},
                          "source_count": {"type": "integer"},
@@ -45,8 +49,12 @@ SEARCH = {"type": "object",
                   "properties": {"value": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}}}},
               "answer": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["entry_id", "text", "sources"],
                          "properties": {
-                             "entry_id": _STR, "kind": {"enum": list(KINDS)},
-                             "text": {"type": "string", "description": "Facts from the articles, never composed"},
+                             "entry_id": _STR, "kind": {"enum": list(RESULT_KINDS)},
+                             "url": _NSTR,
+                             "fact": {"type": "string", "description": "A front-desk question's topic (price, "
+                                                                       "insurance, hours…; kb/data/desk_facts.yaml)"},
+                             "text": {"type": "string", "description": "Facts from the articles, never composed: "
+                                                                       "shown under the quote, short"},
                              "quote": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
                                  "sentence": _STR, "title": _STR, "path": _STR, "url": _NSTR}}]},
                              "clinics": {"type": "array", "items": CLINIC},
@@ -54,6 +62,13 @@ SEARCH = {"type": "object",
               "notice": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["kind", "message"],
                          "properties": {"kind": {"enum": ["emergency", "no_results"]}, "message": _STR,
                                         "id": {"type": "string", "description": "emergency: the red flag's id"},
+                                        "country": {"type": "string", "description": "emergency: whose numbers"},
+                                        "calls": {"type": "array", "description": "emergency: numbers to call",
+                                                  "items": {"type": "object", "required": ["label", "number", "tel"],
+                                                            "properties": {"label": _STR, "number": _STR,
+                                                                           "tel": _STR}}},
+                                        "source": {"type": "object", "description": "emergency: the public source",
+                                                   "properties": {"title": _STR, "url": _STR}},
                                         "suggestions": {"type": "array", "description": "no_results: topics covered",
                                                         "items": {"type": "object", "properties": {
                                                             "text": _STR, "id": _STR, "kind": _STR}}}}}]},
@@ -95,6 +110,18 @@ CONDITIONS = {"type": "object", "required": ["region", "total", "shown", "region
                                                  "body_region": {"type": "array", "items": _STR}}}}}}}}}
 
 
+ARTICLE = {"type": "object", "required": ["id", "kind", "title", "url", "path", "clinic", "sections", "entries"],
+           "properties": {"id": _STR, "kind": {"const": "article"}, "title": _STR, "url": _NSTR, "path": _STR,
+                          "clinic": _NSTR, "page": _NSTR,
+                          "sections": {"type": "array", "items": {"type": "object", "properties": {
+                              "anchor": _STR, "heading": _STR, "level": {"type": "integer"},
+                              "blocks": {"type": "array", "items": {"type": "object", "properties": {
+                                  "kind": {"enum": ["paragraph", "item"]},
+                                  "sentences": {"type": "array", "items": _STR}}}}}}},
+                          "entries": {"type": "array", "items": {"type": "object", "properties": {
+                              "id": _STR, "kind": _STR, "name": _STR, "url": _STR}}}}}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -127,7 +154,7 @@ def openapi_document() -> dict[str, Any]:
                      "description": f"Filter by {f} (repeatable: OR within {f}, AND across facets); repeats"
                                     f"{'' if f == 'kind' else ' and blanks'} count towards maxItems, then are ignored",
                      "schema": {"type": "array", "maxItems": MAX_FILTER_VALUES,
-                                "items": {"enum": list(KINDS)} if f == "kind" else {
+                                "items": {"enum": list(RESULT_KINDS)} if f == "kind" else {
                                     "type": "string", "maxLength": MAX_VALUE_CHARS}}}
                     for f in FACETS]
     search_params = [
@@ -161,6 +188,13 @@ def openapi_document() -> dict[str, Any]:
                                               "200": _ok("The entry", {"$ref": "#/components/schemas/Entry"}),
                                               "404": _error("No such entry"),
                                               "503": _error("No usable index")})}},
+            "/api/articles/{id}": {"get": {"operationId": "article", "summary": "One ingested article as kb read it",
+                                           "parameters": [{"name": "id", "in": "path", "required": True,
+                                                           "schema": {"type": "string", "maxLength": 200}}],
+                                           "responses": _responses({
+                                               "200": _ok("The article", {"$ref": "#/components/schemas/Article"}),
+                                               "404": _error("No such article"),
+                                               "503": _error("No usable index")})}},
             "/api/suggest": {"get": {"operationId": "suggest", "summary": "Prefix suggestions",
                                      "parameters": [{"name": "q", "in": "query", "required": False,
                                                      "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}}],
@@ -192,5 +226,5 @@ def openapi_document() -> dict[str, Any]:
                                      cached=False)}},
         },
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
-                                   "Entry": ENTRY, "Conditions": CONDITIONS}},
+                                   "Entry": ENTRY, "Conditions": CONDITIONS, "Article": ARTICLE}},
     }

@@ -18,7 +18,8 @@ bp = Blueprint("pages", __name__)
 
 FACET_LABELS = {"kind": "Kind", "condition": "Condition", "technique": "Technique", "benefit": "Benefit",
                 "body_region": "Body region", "clinic": "Clinic"}
-KIND_LABELS = {"condition": "Condition", "technique": "Technique", "benefit": "Benefit", "clinic": "Clinic"}
+KIND_LABELS = {"condition": "Condition", "technique": "Technique", "benefit": "Benefit", "clinic": "Clinic",
+               "article": "Article"}
 KIND_ORDER = ("condition", "technique", "benefit", "clinic")
 FACET_SHOWN = 6  # values per facet before "More"
 PAGER_WINDOW = 2  # page links either side of the current page
@@ -114,7 +115,7 @@ def staff_card(result: dict[str, Any]) -> dict[str, Any] | None:
     quote = answer.get("quote")
     kind = answer.get("kind") or answer["entry_id"].split("-", 1)[0]
     named = next((r["name"] for r in result["results"] if r["id"] == answer["entry_id"]), None)
-    title = clinics[0]["name"] if kind == "clinic" and clinics else named or answer["text"].split(":", 1)[0]
+    title = clinics[0]["name"] if kind == "clinic" and clinics else named or answer["text"]
     return {"answer": answer, "kind": kind, "title": title, "clinics": clinics, "topic": topic, "quote": quote,
             "copy_text": copy_text(answer, clinics, topic, quote)}
 
@@ -126,7 +127,9 @@ def _where(source: dict[str, Any]) -> str:
 def copy_text(answer: dict[str, Any], clinics: list[dict[str, Any]], topic: dict[str, Any] | None,
               quote: dict[str, Any] | None) -> str:
     """Plain text for the clipboard: the answer, the quoted sentence and the articles it comes from."""
-    lines = [answer["text"]]
+    lines = [answer["text"]] if answer["text"] else []
+    if answer.get("fact") and clinics:
+        lines.append(f"{clinics[0]['name']}" + (f", {clinics[0]['phone_display']}" if clinics[0].get("phone") else ""))
     if answer.get("kind") == "clinic" and clinics and clinics[0].get("email"):
         lines.append(f"Email: {clinics[0]['email']}")
     if quote:
@@ -173,3 +176,11 @@ def conditions() -> str:
     region = request.args.get("region", "")
     json_url = "/api/conditions" + (f"?{urlencode({'region': region})}" if region else "")
     return render_template("conditions.html", az=current().conditions(region), json_url=json_url)
+
+
+@bp.get("/articles/<article_id>")
+def article(article_id: str) -> str:
+    """One ingested article as kb read it: its sections (each with an anchor results link to) and the entries it
+    names."""
+    data = current().article(article_id)
+    return render_template("article.html", article=data, kind_labels=KIND_LABELS)

@@ -30,6 +30,7 @@ class SiteResult:
     state: SiteState
     complete: bool
     requests: int
+    articles: list[Article] = dataclasses.field(default_factory=list)  # the pages read afresh, parsed
 
 
 def reusable(previous: SiteState | None, extractions: dict[str, Extraction]) -> SiteState | None:
@@ -120,7 +121,8 @@ def read_site(start: str, options: CrawlOptions, vocab: Vocabulary, previous: Si
     pages = {page.url: page.state for page in crawled.pages} | {page.url: page.state for page, _e in reused}
     state = SiteState(start=start, crawled=datetime.now(UTC).isoformat(timespec="seconds"), pages=pages,
                       repeated=sorted(repeated)[:MAX_REPEATED])
-    return SiteResult(site, result, state, crawled.complete, crawled.requests)
+    return SiteResult(site, result, state, crawled.complete, crawled.requests,
+                      [article for _page, article in fresh])
 
 
 def _not_reached(crawled: CrawlResult, previous: SiteState, extractions: dict[str, Extraction],

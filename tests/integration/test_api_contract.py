@@ -18,7 +18,8 @@ def test_search_object(client) -> None:  # type: ignore[no-untyped-def]
         assert set(result) >= RESULT_KEYS
         assert len(result["sources"]) <= 5 and result["source_count"] >= len(result["sources"])
         assert all(set(s) == SOURCE_KEYS for s in result["sources"])
-        assert result["url"] == f"/entries/{result['id']}"
+        page = "articles" if result["kind"] == "article" else "entries"
+        assert result["url"].split("#")[0] == f"/{page}/{result['id']}"
     assert set(body["facets"]) == FACETS
     assert all(set(v) == {"value", "count", "selected"} for vs in body["facets"].values() for v in vs)
     assert {"entry_id", "text", "sources"} <= set(body["answer"])

@@ -226,7 +226,8 @@ def test_condition_page_has_everything(client):
         assert text(one(li, ".source-title cite")) == source["title"]
         assert text(one(li, "blockquote")) == source["sentence"]
         links = [a["href"] for a in li.select("a")]
-        assert links == ([source["url"]] * 2 if source["url"] else [])
+        # The title opens kb's page of the article; "Read the article" the clinic's own page, when it has one.
+        assert links == [f"/articles/{source['article_id']}"] + ([source["url"]] if source["url"] else [])
     clinic_ids = {r["id"] for r in data["related"] if r["kind"] == "clinic"}
     rows = soup.select("section.clinics .clinic-line")
     assert {one(r, "a.clinic-name")["href"] for r in rows} == {f"/entries/{i}" for i in clinic_ids}
@@ -313,7 +314,7 @@ def test_staff_page_without_a_question_explains_itself(client):
 @pytest.mark.parametrize(("url", "message"), [
     ("/search?page=0", "page must be between 1 and 100, got 0"),
     ("/search?q=x&per_page=abc", "per_page must be a whole number, got 'abc'"),
-    ("/search?kind=bogus", "kind must be one of condition, benefit, technique, clinic; got bogus"),
+    ("/search?kind=bogus", "kind must be one of condition, benefit, technique, clinic, article; got bogus"),
     ("/staff?q=" + "a" * 201, "q must be at most 200 characters, got 201"),
 ])
 def test_bad_parameters_get_a_400_page_that_says_why(client, url, message):
@@ -324,7 +325,8 @@ def test_bad_parameters_get_a_400_page_that_says_why(client, url, message):
 
 @pytest.mark.parametrize(("url", "status", "error", "errors"), [
     ("/api/search?page=0", 400, "invalid parameters", ["page must be between 1 and 100, got 0"]),
-    ("/api/search?page=99&q=massage", 404, "page 99 is past the last page (9)", ["page 99 is past the last page (9)"]),
+    ("/api/search?page=99&q=massage", 404, "page 99 is past the last page (10)",
+     ["page 99 is past the last page (10)"]),
     ("/api/entries/no-such-entry", 404, "no entry with id 'no-such-entry'", ["no entry with id 'no-such-entry'"]),
 ])
 def test_api_errors_have_one_shape(client, url, status, error, errors):

@@ -450,11 +450,11 @@ def test_red_flag_messages_give_an_emergency_number():
         message = flag.get("message") if isinstance(flag, dict) else None
         if not isinstance(message, str) or not message.strip():
             problems.append(f"{label(flag, index)}: message is empty")
-        elif "911" not in message or "local emergency number" not in message:
-            problems.append(f"{label(flag, index)}: message must name 911 and 'your local emergency number'")
+        elif "{emergency}" not in message:
+            problems.append(f"{label(flag, index)}: message must give {{emergency}}, the country's emergency number")
     suicide = [f for f in red_flags() if isinstance(f, dict) and f.get("id") == "suicidal-thoughts"]
-    if suicide and "988" not in str(suicide[0].get("message")):
-        problems.append("suicidal-thoughts: message must give the 988 Suicide & Crisis Lifeline")
+    if suicide and "{crisis}" not in str(suicide[0].get("message")):
+        problems.append("suicidal-thoughts: message must give {crisis}, the country's crisis line")
     fail_if(problems, "red flag messages without an emergency number")
 
 
