@@ -221,17 +221,19 @@ def test_a_snippet_is_escaped_html(kb: Version) -> None:
 
 
 def test_a_condition_answer_names_techniques_and_the_clinics_with_most_articles_first(kb: Version) -> None:
+    """The quote first; a short line of what the articles name for it below; the clinics to call, most articles
+    on the topic first (no generated paragraph listing them)."""
     answer = search(kb, "sciatica")["answer"]
     assert answer == {
         "entry_id": "condition-sciatica", "kind": "condition",
-        "text": "Sciatica: named in 3 articles. Techniques the articles name for it: Deep tissue massage, Swedish "
-                "massage. Clinics: Willow Massage, (503) 555-0199; Harbor Physio, (503) 555-0100.",
+        "text": "Techniques the articles name for it: Deep tissue massage, Swedish massage.",
         "quote": {"sentence": SCIATICA_IS, "title": "Sciatica and deep tissue massage", "path": "harbor-sciatica.md",
                   "url": None},
         "clinics": [WILLOW_CARD, HARBOR_CARD],  # Willow has two articles on sciatica, Harbor one
         "sources": [source(2, "Sciatica and deep tissue massage", SCIATICA_IS),
                     source(4, "When your leg hurts", SCIATICA_LEG),
                     source(3, "Swedish massage for sciatica", SCIATICA_SLEEP)],
+        "url": None,  # the facade names no page URLs here (no entry_url given)
     }
 
 
@@ -244,6 +246,7 @@ def test_a_contact_question_answers_with_the_clinics_contacts(kb: Version) -> No
         "clinics": [HARBOR_CARD],
         "sources": [source(1, "Neck pain at the desk", "Call Harbor Physio at (503) 555-0100."),
                     source(2, "Sciatica and deep tissue massage", "Call Harbor Physio at (503) 555-0100.")],
+        "url": None,
     }
 
 
@@ -260,6 +263,7 @@ def test_a_contact_question_naming_a_topic_answers_with_the_clinic_that_writes_m
         "sources": [source(3, "Swedish massage for sciatica", SCIATICA_SLEEP),
                     source(4, "When your leg hurts", SCIATICA_LEG)],
         "topic": {"id": "condition-sciatica", "name": "Sciatica", "kind": "condition"},
+        "url": None,
     }
 
 
