@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 
@@ -23,19 +24,25 @@ from kb.model import KINDS, Entry, Extraction
 EXTRACTIONS = "extractions.jsonl"
 CRAWL_STATE = "crawl.json"  # what `kb ingest URL` remembers of each site for its next, conditional crawl
 ARTICLES = "articles.jsonl"
+T = TypeVar("T")
 
 
-def load_extractions(path: Path) -> list[Extraction]:
-    """The per-article extractions a version was built from (what `ingest --add` merges into)."""
-    file = path / EXTRACTIONS
+def _records(path: Path, name: str, from_dict: Callable[[dict[str, Any]], T]) -> list[T]:
+    """The JSON Lines file `name` of a version folder, each line read with `from_dict` (none when it is missing)."""
+    file = path / name
     if not file.is_file():
         return []
     try:
         with open(file, encoding="utf-8") as handle:
-            return [Extraction.from_dict(json.loads(line)) for line in handle if line.strip()]
+            return [from_dict(json.loads(line)) for line in handle if line.strip()]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"index version {path.name}: {EXTRACTIONS} is damaged ({type(exc).__name__}); "
+        raise StoreError(f"index version {path.name}: {name} is damaged ({type(exc).__name__}); "
                          "run a full `kb ingest` without --add") from exc
+
+
+def load_extractions(path: Path) -> list[Extraction]:
+    """The per-article extractions a version was built from (what `ingest --add` merges into)."""
+    return _records(path, EXTRACTIONS, Extraction.from_dict)
 
 
 def load_crawl_state(path: Path) -> dict[str, Any] | None:
@@ -50,15 +57,7 @@ def load_crawl_state(path: Path) -> dict[str, Any] | None:
 
 def load_articles(path: Path) -> list[ArticleText]:
     """The articles' texts a version was built from (what `ingest --add` keeps searchable)."""
-    file = path / ARTICLES
-    if not file.is_file():
-        return []
-    try:
-        with open(file, encoding="utf-8") as handle:
-            return [ArticleText.from_dict(json.loads(line)) for line in handle if line.strip()]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"index version {path.name}: {ARTICLES} is damaged ({type(exc).__name__}); "
-                         "run a full `kb ingest` without --add") from exc
+    return _records(path, ARTICLES, ArticleText.from_dict)
 
 
 def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | None = None) -> None:
