@@ -25,10 +25,6 @@ from web.links import article_url, entry_url
 FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
 
 
-def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 def _emit(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -114,7 +110,7 @@ def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, strict: bool,
     finally:
         for bar in bars:
             bar.render_finish()
-    if tty and any(is_url(s) for s in sources):
+    if tty and any(pipeline.is_web_address(s) for s in sources):
         click.echo("", err=True)
     m = report.manifest
     if as_json:

@@ -27,7 +27,7 @@ from kb.articles import ArticleText
 from kb.model import Entry, Extraction
 from kb.vocabulary import Vocabulary
 
-__all__ = ["MIN_DELAY", "CrawlOptions", "IngestFailed", "IngestReport", "ingest", "publish"]
+__all__ = ["MIN_DELAY", "CrawlOptions", "IngestFailed", "IngestReport", "ingest", "is_web_address", "publish"]
 
 
 class IngestFailed(RuntimeError):

@@ -172,6 +172,15 @@ def test_sources_are_well_formed(file_name):
     fail_if(problems, "bad sources")
 
 
+def key_problems(name: str, item: dict, required: dict[str, type], allowed: dict[str, type]) -> list[str]:
+    """Missing and unknown keys of one item, and values of the wrong type."""
+    problems = [f"{name}: missing keys {missing}"] if (missing := sorted(set(required) - set(item))) else []
+    if unknown := sorted(set(item) - set(allowed)):
+        problems.append(f"{name}: unknown keys {unknown}")
+    return problems + [f"{name}: {key} should be {kind.__name__}, got {type(item[key]).__name__}"
+                       for key, kind in allowed.items() if key in item and not isinstance(item[key], kind)]
+
+
 @pytest.mark.parametrize("list_key", list(MIN_COUNTS))
 def test_items_have_required_keys_and_types(list_key):
     required = ITEM_KEYS[list_key]
@@ -182,15 +191,8 @@ def test_items_have_required_keys_and_types(list_key):
         if not isinstance(item, dict):
             problems.append(f"{list_key}[{index}] is not a mapping")
             continue
-        missing = sorted(set(required) - set(item))
-        unknown = sorted(set(item) - set(expected))
-        if missing:
-            problems.append(f"{name}: missing keys {missing}")
-        if unknown:
-            problems.append(f"{name}: unknown keys {unknown}")
+        problems += key_problems(name, item, required, expected)
         for key, kind in expected.items():
-            if key in item and not isinstance(item[key], kind):
-                problems.append(f"{name}: {key} should be {kind.__name__}, got {type(item[key]).__name__}")
             if kind is str and isinstance(item.get(key), str) and not item[key].strip():
                 problems.append(f"{name}: {key} is empty")
             if kind is list and isinstance(item.get(key), list):
@@ -408,15 +410,7 @@ def test_red_flags_are_well_formed():
         if not isinstance(flag, dict):
             problems.append(f"red_flags[{index}] is not a mapping")
             continue
-        missing = sorted(set(RED_FLAG_KEYS) - set(flag))
-        unknown = sorted(set(flag) - set(RED_FLAG_KEYS))
-        if missing:
-            problems.append(f"{name}: missing keys {missing}")
-        if unknown:
-            problems.append(f"{name}: unknown keys {unknown}")
-        for key, kind in RED_FLAG_KEYS.items():
-            if key in flag and not isinstance(flag[key], kind):
-                problems.append(f"{name}: {key} should be {kind.__name__}")
+        problems += key_problems(name, flag, RED_FLAG_KEYS, RED_FLAG_KEYS)
         flag_id = flag.get("id")
         if not isinstance(flag_id, str) or not RED_FLAG_ID_RE.match(flag_id):
             problems.append(f"{name}: id must be lower-case words joined by hyphens")
