@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,10 +17,21 @@ from index.article_docs import clinic_facts, named_entries, to_article_document
 from index.documents import to_document
 from index.reader import open_version
 from index.schema import build_schema
+from index.scopes import scope, site_folder, site_manifest, write_article_sites
 from index.store import INDEX_NAME, MANIFEST, StoreError, checkpoint, file_table
 from index.tables import write_tables
 from kb.articles import ArticleText
+from kb.config import DEFAULT_SITE
 from kb.model import KINDS, Entry, Extraction
+
+
+@dataclass
+class SiteContent:
+    """What a site's own index is built from: the entries merged from its articles alone, and their texts."""
+
+    entries: list[Entry]
+    texts: list[ArticleText]
+
 
 EXTRACTIONS = "extractions.jsonl"
 CRAWL_STATE = "crawl.json"  # what `kb ingest URL` remembers of each site for its next, conditional crawl
@@ -104,13 +116,22 @@ def manifest_of(version: str, entries: list[Entry], extractions: list[Extraction
 
 def write_version(path: Path, version: str, entries: list[Entry], extractions: list[Extraction],
                   skipped: list[dict[str, str]], texts: list[ArticleText] | None = None,
-                  crawl: dict[str, Any] | None = None) -> dict[str, Any]:
+                  crawl: dict[str, Any] | None = None, sites: dict[str, list[str]] | None = None,
+                  own: dict[str, SiteContent] | None = None) -> dict[str, Any]:
     """Fill the empty build folder `path` and check it opens; returns the manifest (written last: a folder
     without one is never a version). `texts` are the articles' texts (searchable as articles); `crawl` is the
-    websites' crawl state, kept for the next crawl."""
+    websites' crawl state, kept for the next crawl; `sites` the sites of each article id (all the default site's
+    when None) and `own` the entries and texts of each site that shows only some articles (index/scopes.py)."""
     texts = sorted(texts or [], key=lambda t: t.path)
     write_index(path, entries, texts)
     write_tables(path, entries)
+    sites = sites if sites is not None else {e.article_id: [DEFAULT_SITE] for e in extractions}
+    for site, content in (own or {}).items():
+        folder = path / site_folder(site)
+        folder.mkdir(parents=True)
+        write_index(folder, content.entries, sorted(content.texts, key=lambda t: t.path))
+        write_tables(folder, content.entries)
+    write_article_sites(path, sites)
     with open(path / EXTRACTIONS, "w", encoding="utf-8") as handle:
         for ex in sorted(extractions, key=lambda e: e.path):
             handle.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
@@ -120,7 +141,11 @@ def write_version(path: Path, version: str, entries: list[Entry], extractions: l
     if crawl is not None:
         (path / CRAWL_STATE).write_text(json.dumps(crawl, ensure_ascii=False), encoding="utf-8")
     manifest = manifest_of(version, entries, extractions, skipped)
+    manifest["sites"] = site_manifest(sites, set(own or {}))
     manifest["files"] = file_table(path)
     (path / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    open_version(path, deep=True).close()  # a build that a server could not open is never published
+    snap = open_version(path, deep=True)  # a build that a server could not open is never published
+    for site in own or {}:
+        scope(snap, site)
+    snap.close()
     return manifest

@@ -28,6 +28,7 @@ from index.passages import PassagePostings, encode_postings
 from index.schema import FACETS
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 from index.tables import Tables
+from kb.config import DEFAULT_SITE
 
 log = logging.getLogger("kb.index")
 
@@ -51,6 +52,9 @@ index version it was computed from, and no request can see another version's res
   words recur across different queries; SCORES items and SCORE_BYTES.
 - stored (Snapshot.stored): entries as read from the index (undecoded views and passage postings), keyed by
   document number; STORED_ENTRIES items and STORED_CHARS.
+- scopes (Snapshot.scopes): each site's own snapshot (index/scopes.py), with its own tables, results, scores and
+  stored caches; one per site with content, opened on first use, closed with the version's snapshot. Result keys
+  also name the site and its settings (kb/knowledge.py), so a site showing the whole network never shares one.
 Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
 """
 
@@ -70,9 +74,15 @@ class Snapshot:
     results: LRU = field(default_factory=lambda: LRU(RESULTS, RESULT_BYTES))
     scores: LRU = field(default_factory=lambda: LRU(SCORES, SCORE_BYTES))
     stored: LRU = field(default_factory=lambda: LRU(STORED_ENTRIES, STORED_CHARS))
+    site_index: dict[str, str] = field(default_factory=dict)  # site id to its own index's folder ("": this one)
+    scopes: dict[str, Snapshot] = field(default_factory=dict)  # sites' snapshots, opened on first use
+    scope_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def close(self) -> None:
-        """Release the searcher's files."""
+        """Release the searcher's files (and those of the sites' snapshots)."""
+        for scoped in self.scopes.values():
+            if scoped is not self:
+                scoped.close()
         self.searcher.close()
 
     def result(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
@@ -131,6 +141,15 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     problem = damage(path, deep=deep)
     if problem:
         raise StoreError(problem)
+    snap = open_index(path, str(manifest.get("index_version", path.name)), manifest, path.name)
+    sites = manifest.get("sites") or {DEFAULT_SITE: {"index": ""}}  # before sites, every article was the default's
+    snap.site_index = {str(k): str(v.get("index", "")) for k, v in sites.items()}
+    return snap
+
+
+def open_index(path: Path, version: str, manifest: dict[str, Any], name: str) -> Snapshot:
+    """Open the Whoosh index and tables in folder `path` (a version's, or a site's inside it: index/scopes.py);
+    StoreError naming `name` if they are unreadable."""
     searcher = None
     failure: Exception | None = None
     try:
@@ -141,9 +160,8 @@ def open_version(path: Path, deep: bool = True) -> Snapshot:
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
-        return Snapshot(str(manifest.get("index_version", path.name)), searcher, manifest, facets, ids, tables,
-                        path=path, articles=articles)
-    reason = f"index version {path.name} is unreadable: {type(failure).__name__}: {failure}"
+        return Snapshot(version, searcher, manifest, facets, ids, tables, path=path, articles=articles)
+    reason = f"index version {name} is unreadable: {type(failure).__name__}: {failure}"
     with warnings.catch_warnings():
         # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.
         warnings.simplefilter("ignore", ResourceWarning)

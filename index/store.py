@@ -60,9 +60,9 @@ def checkpoint(stage: str) -> None:
 def file_table(path: Path) -> dict[str, dict[str, int]]:
     """Size and CRC-32 of every file in a version folder but its manifest (recorded in the manifest)."""
     table: dict[str, dict[str, int]] = {}
-    for file in sorted(path.iterdir()):
-        if file.is_file() and file.name != MANIFEST:
-            table[file.name] = {"bytes": file.stat().st_size, "crc32": _crc32(file)}
+    for file in sorted(path.rglob("*")):  # sites' own indexes live in sub-folders (index/scopes.py)
+        if file.is_file() and file.relative_to(path).as_posix() != MANIFEST:
+            table[file.relative_to(path).as_posix()] = {"bytes": file.stat().st_size, "crc32": _crc32(file)}
     return table
 
 
@@ -208,7 +208,7 @@ class DataDir:
 
     def publish(self, version: str, build_path: Path) -> Path:
         """Move a finished build into place (its files synced to disk first) and switch CURRENT to it atomically."""
-        for file in build_path.iterdir():
+        for file in sorted(build_path.rglob("*"), reverse=True):  # files, then the folders holding them
             _fsync(file)
         _fsync(build_path)
         final = self.versions / version

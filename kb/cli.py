@@ -1,4 +1,4 @@
-"""The `kb` command line: ingest, search, show, export, stats, eval, serve, rollback."""
+"""The `kb` command line: ingest, search, show, export, stats, eval, serve, rollback, site."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from index.errors import NotFound
 from index.params import ParamError, parse_params
 from index.store import StoreError, version_or_none
 from kb import pipeline
+from kb.cli_sites import site_command, site_id_option
 from kb.config import resolve_data_dir
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import KINDS, display_phone
@@ -59,7 +60,10 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
-@click.option("--add", is_flag=True, help="Merge into the live knowledge base instead of replacing it.")
+@click.option("--add", is_flag=True, help="Merge into the live knowledge base (or --site's content) instead of "
+                                          "replacing it.")
+@click.option("--site", "site", metavar="ID", default=None, callback=lambda _c, _p, v: _site_id(v),
+              help="Make the sources this site's content (with --add, add them to it); other sites keep theirs.")
 @click.option("--strict", is_flag=True, help="Exit 1 (and publish nothing) if any file or URL is skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--if-empty", is_flag=True,
@@ -73,8 +77,8 @@ def main() -> None:
 @click.option("--time-limit", type=click.FloatRange(1), default=1800.0, show_default=True,
               help="Websites: seconds the crawl of one site may take in all.")
 @with_kb
-def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, strict: bool, as_json: bool, if_empty: bool,
-           max_pages: int, delay: float, timeout: float, time_limit: float) -> None:
+def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, site: str | None, strict: bool, as_json: bool,
+           if_empty: bool, max_pages: int, delay: float, timeout: float, time_limit: float) -> None:
     """Parse article files, folders and websites (http(s):// URLs) and publish a new index version atomically."""
     if if_empty and (kb.data.pointer.exists() or kb.data.list_versions()):
         click.echo(f"kb: {kb.data.root} already holds a knowledge base; not ingesting (--if-empty). To start over, "
@@ -95,7 +99,7 @@ def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, strict: bool,
     try:
         report = pipeline.ingest(kb.data, list(sources), kb.vocab, add=add, strict=strict,
                                  progress=progress if tty else None, crawl=options,
-                                 crawl_progress=crawl_progress if tty else None)
+                                 crawl_progress=crawl_progress if tty else None, site=site)
     except IngestFailed as exc:
         if tty:
             click.echo("", err=True)
@@ -237,6 +241,13 @@ def show(kb: KnowledgeBase, entry_name: str, as_json: bool) -> None:
     for s in entry["sources"]:
         click.echo(f"- {s['title']} ({s['path']}){' — ' + s['clinic'] if s['clinic'] else ''}")
         click.echo(f"  [{s['section']}] “{s['sentence']}”")
+
+
+def _site_id(value: str | None) -> str | None:
+    return site_id_option(value)
+
+
+main.add_command(site_command)
 
 
 @main.command()

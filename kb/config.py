@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "kb-data"
+DEFAULT_SITE = "default"  # the site `kb ingest` fills without --site (every article of a version from before sites)
 
 
 def resolve_data_dir(option: str | None = None) -> Path:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from index.answers import clinic_summary
 from index.article_docs import section_anchor
@@ -16,6 +17,7 @@ from index.errors import NotFound
 from index.params import SearchParams
 from index.query import MAX_QUERY_CHARS, normalise_query
 from index.reader import IndexHandle, Snapshot
+from index.scopes import read_article_sites, scope
 from index.search import search
 from index.store import DataDir
 from index.suggest import suggest
@@ -23,6 +25,7 @@ from kb import pipeline
 from kb.config import resolve_emergency_country
 from kb.cues import Cues, load_cues
 from kb.model import KINDS, entry_id
+from kb.sites import Site
 from kb.vocabulary import Vocabulary, fold
 
 EntryUrl = Callable[[str], str]  # entry (or article) id to its page (the web layer's URL scheme)
@@ -62,26 +65,38 @@ class KnowledgeBase:
         self.handle = IndexHandle(self.data)
 
     def ingest(self, sources: list[Path], add: bool = False, strict: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> pipeline.IngestReport:
-        """Read `sources` and publish a new version (kb/pipeline.py)."""
-        return pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress)
+               progress: Callable[[int, int], None] | None = None, site: str | None = None) -> pipeline.IngestReport:
+        """Read `sources` and publish a new version (kb/pipeline.py); with `site`, as that site's content."""
+        return pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress, site=site)
 
     @property
     def root(self) -> Path:
         """The data directory."""
         return self.data.root
 
-    def current(self) -> Version:
-        """The live version, for one request or command to use throughout (StoreError when there is none)."""
-        return Version(self, self.handle.snapshot())
+    def current(self, site: Site | None = None) -> Version:
+        """The live version, for one request or command to use throughout (StoreError when there is none); with
+        `site`, in that site's scope: its articles only (unless it shows all), its calls to action and country."""
+        return Version(self, self.handle.snapshot(), site)
 
 
 class Version:
     """The knowledge base as one request sees it: every answer from the same index version."""
 
-    def __init__(self, kb: KnowledgeBase, snap: Snapshot):
+    def __init__(self, kb: KnowledgeBase, snap: Snapshot, site: Site | None = None):
         self.kb = kb
-        self.snap = snap
+        self.site = site
+        self.snap = scope(snap, site.id) if site is not None and site.content == "own" else snap
+        # Every result key names the scope and its settings: a site showing the whole network reads the version's
+        # own snapshot, and a changed phone or booking link must not serve an older object.
+        self.scope_key = site if site is not None else None
+        self.site_info = site.public() if site is not None else None
+        self.country = (site.country if site is not None and site.country else None) or kb.emergency_country
+        self._suffix = f"?{urlencode({'site': site.id})}" if site is not None else ""
+
+    def _result(self, key: tuple[Any, ...], compute: Callable[[], Any], weight: Any = None) -> Any:
+        """The cached object of a route for `key` in this scope."""
+        return self.snap.result((*key, self.scope_key), compute, weight)
 
     @property
     def index_version(self) -> str:
@@ -98,23 +113,24 @@ class Version:
         if item.get("kind") == "article":
             if self.kb.article_url is not None:
                 section = item.get("section")
-                item["url"] = self.kb.article_url(item["id"]) + (f"#{section}" if section else "")
+                item["url"] = self.kb.article_url(item["id"]) + self._suffix + (f"#{section}" if section else "")
         elif self.kb.entry_url is not None:
-            item["url"] = self.kb.entry_url(item["id"])
+            item["url"] = self.kb.entry_url(item["id"]) + self._suffix
         return item
 
     def search(self, params: SearchParams) -> SearchResult:
         """The contract's search object (and its JSON) for `params`; NotFound past the last page."""
         def compute() -> SearchResult:
-            data = search(self.snap, params, self.kb.vocab, self.kb.cues, self.kb.emergency_country)
+            data = search(self.snap, params, self.kb.vocab, self.kb.cues, self.country)
             data["results"] = [self._linked(r) for r in data["results"]]
             if data["answer"] is not None:
                 data["answer"]["url"] = self._linked({"id": data["answer"]["entry_id"],
                                                       "kind": data["answer"]["kind"]}).get("url")
             # The welcome page (no query, no filter) suggests the topics most articles discuss.
             data["topics"] = self.snap.tables.topics if not params.q and not params.filters else []
+            data["site"] = self.site_info
             return SearchResult.of(data)
-        result: SearchResult = self.snap.result(("search", params), compute)
+        result: SearchResult = self._result(("search", params), compute)
         return result
 
     def entry(self, entry_id: str) -> dict[str, Any]:
@@ -125,8 +141,9 @@ class Version:
                 raise NotFound(f"no entry with id {entry_id!r}")
             clinic_ids = dict.fromkeys(r["id"] for r in entry.get("related", []) if r["kind"] == "clinic")
             entry["clinics"] = [clinic_summary(v.head) for v in map(self.snap.view, clinic_ids) if v is not None]
+            entry["site"] = self.site_info
             return self._linked(entry)
-        found: dict[str, Any] = self.snap.result(("entry", entry_id), compute, _json_weight)
+        found: dict[str, Any] = self._result(("entry", entry_id), compute, _json_weight)
         return found
 
     def article(self, article_id: str) -> dict[str, Any]:
@@ -139,14 +156,24 @@ class Version:
             view, text = found
             entries = [self._linked(dict(e)) for e in view.head.get("entries", [])]
             return {"id": article_id, "kind": "article", "title": view.head["name"], "url": text["url"],
-                    "path": text["path"], "clinic": text["clinic"], "site": None, "page": self._page(article_id),
+                    "path": text["path"], "clinic": text["clinic"], "site": self._article_site(article_id),
+                    "page": self._page(article_id),
                     "sections": [{"anchor": section_anchor(n), **s} for n, s in enumerate(text["sections"])],
                     "entries": entries}
-        found: dict[str, Any] = self.snap.result(("article", article_id), compute, _json_weight)
+        found: dict[str, Any] = self._result(("article", article_id), compute, _json_weight)
         return found
 
+    def _article_site(self, article_id: str) -> str | None:
+        """The site an article is shown for: this scope's, else the first site it belongs to."""
+        if self.site is not None:
+            return self.site.id
+        if self.snap.path is None:
+            return None
+        held = read_article_sites(self.snap.path).get(article_id)
+        return held[0] if held else None
+
     def _page(self, article_id: str) -> str | None:
-        return self.kb.article_url(article_id) if self.kb.article_url is not None else None
+        return self.kb.article_url(article_id) + self._suffix if self.kb.article_url is not None else None
 
     def entries(self, kinds: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
         """Every entry (of the given kinds), in id order, decoded one at a time (for export)."""
@@ -182,7 +209,7 @@ class Version:
 
     def suggest(self, prefix: str) -> dict[str, Any]:
         """The contract's suggestion object."""
-        found: dict[str, Any] = self.snap.result(
+        found: dict[str, Any] = self._result(
             ("suggest", prefix), lambda: {"query": prefix, "suggestions": suggest(self.snap, prefix)}, _json_weight)
         return found
 
@@ -207,8 +234,8 @@ class Version:
             return {"region": region or None, "total": len(rows), "shown": len(shown),
                     "regions": [{"value": name, "count": n, "selected": name == region}
                                 for name, n in sorted(regions.items())],
-                    "letters": [{"letter": k, "entries": v} for k, v in letters.items()]}
-        found: dict[str, Any] = self.snap.result(("conditions", region), compute, _json_weight)
+                    "letters": [{"letter": k, "entries": v} for k, v in letters.items()], "site": self.site_info}
+        found: dict[str, Any] = self._result(("conditions", region), compute, _json_weight)
         return found
 
     def stats(self) -> dict[str, Any]:

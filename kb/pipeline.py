@@ -7,13 +7,15 @@ named checkpoints (locked, indexing, built, renamed, published) and kill the pro
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from index.build import load_articles, load_crawl_state, load_extractions, write_version
+from index.build import SiteContent, load_articles, load_crawl_state, load_extractions, write_version
+from index.scopes import read_article_sites
 from index.store import DataDir, StoreError, checkpoint
 from ingest.article_text import kept_texts
 from ingest.crawl.crawler import Progress as CrawlProgress
@@ -24,9 +26,12 @@ from ingest.crawl.urls import is_web_address, normalize, origin
 from ingest.files import IngestResult, Skipped, extract_articles, read_articles
 from ingest.merge import merge
 from kb.articles import ArticleText
-from kb.model import Entry, Extraction
+from kb.config import DEFAULT_SITE
+from kb.model import Entry, Extraction, article_id
 from kb.vocabulary import Vocabulary
 
+T = TypeVar("T", Extraction, ArticleText)
+Membership = dict[str, list[str]]  # article id to the sites it belongs to
 __all__ = ["MIN_DELAY", "CrawlOptions", "IngestFailed", "IngestReport", "ingest", "is_web_address", "publish"]
 
 
@@ -46,21 +51,42 @@ class IngestReport:
     result: IngestResult
 
 
-def _with_previous(data: DataDir, extractions: list[Extraction], texts: list[ArticleText],
-                   sites: Sequence[str] = ()) -> tuple[list[Extraction], list[ArticleText]]:
-    """`extractions` and the articles' `texts` merged into the live version's: an article read again (same id or
-    path) replaces itself, and a website crawled again replaces all its pages (those now gone from it go)."""
+def _with_previous(data: DataDir, extractions: list[Extraction], texts: list[ArticleText], site: str,
+                   add: bool, crawled: Sequence[str] = ()) -> tuple[list[Extraction], list[ArticleText], Membership]:
+    """`extractions` and the articles' `texts` (read for `site`) merged into the live version's, with the sites
+    of every article. An article read again (same id, or same path in this site) replaces itself; a website crawled
+    again replaces all this site's pages of it (those now gone from it leave the site); without `add`, the site's
+    other articles leave it too. Other sites keep theirs; an article no site keeps goes."""
+    fresh = {e.article_id for e in extractions}
     if data.current() is None:
-        return extractions, texts
-    fresh = {e.article_id for e in extractions} | {e.path for e in extractions}
-    crawled = tuple(site + "/" for site in sites)
+        return extractions, texts, {a: [site] for a in fresh}
     live = data.current_path()
+    was = read_article_sites(live)
+    paths = {e.path for e in extractions}
+    prefixes = tuple(origin + "/" for origin in crawled)
+    sites: Membership = {}
+    for e in load_extractions(live):
+        held = set(was.get(e.article_id) or [DEFAULT_SITE])
+        if e.article_id not in fresh and site in held and (not add or e.path in paths or e.path.startswith(prefixes)):
+            held.discard(site)
+        sites[e.article_id] = sorted(held | ({site} if e.article_id in fresh else set()))
+    sites.update({a: sorted({*sites.get(a, []), site}) for a in fresh})
+    kept = {a for a, held in sites.items() if held}
+    return ([e for e in load_extractions(live) if e.article_id in kept and e.article_id not in fresh] + extractions,
+            [t for t in load_articles(live) if t.article_id in kept and t.article_id not in fresh] + texts,
+            {a: sites[a] for a in kept})
 
-    def kept(article_id: str, path: str) -> bool:
-        return article_id not in fresh and path not in fresh and not path.startswith(crawled)
 
-    return ([e for e in load_extractions(live) if kept(e.article_id, e.path)] + extractions,
-            [t for t in load_articles(live) if kept(t.article_id, t.path)] + texts)
+def _own_ids(extractions: list[Extraction], texts: list[ArticleText], site: str) -> None:
+    """Give the articles read for a named site that have no URL of their own an id of that site's: two sites'
+    files may share a path ("about.html") and must never replace each other. A page's URL names it everywhere."""
+    def own(item: T) -> T:
+        if getattr(item, "url", None) is not None:
+            return item
+        return dataclasses.replace(item, article_id=article_id(f"site:{site}:{getattr(item, 'path', '')}", None))
+
+    extractions[:] = [own(e) for e in extractions]
+    texts[:] = [own(t) for t in texts]
 
 
 @dataclass
@@ -138,9 +164,11 @@ class Published:
 
 
 def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary, skipped: list[dict[str, str]],
-            texts: list[ArticleText] | None = None, crawl: dict[str, Any] | None = None) -> Published:
+            texts: list[ArticleText] | None = None, crawl: dict[str, Any] | None = None,
+            sites: Membership | None = None) -> Published:
     """Merge → build → publish `extractions` (and the articles' `texts`, searchable as articles) as the new live
-    version, with the websites' `crawl` state. Call under `data.lock()`."""
+    version, with the websites' `crawl` state and the `sites` of each article (all the default site's when None).
+    Call under `data.lock()`."""
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -150,10 +178,11 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary, ski
         seconds[stage], clock = now - clock, now
 
     entries = merge(extractions, vocab)
+    own = _site_contents(extractions, texts or [], vocab, sites or {})
     lap("merge")
     data.clean()
     with data.build() as (version, path):
-        manifest = write_version(path, version, entries, extractions, skipped, texts or [], crawl)
+        manifest = write_version(path, version, entries, extractions, skipped, texts or [], crawl, sites, own)
         checkpoint("built")
         lap("build")
         data.publish(version, path)
@@ -163,11 +192,26 @@ def publish(data: DataDir, extractions: list[Extraction], vocab: Vocabulary, ski
     return Published(manifest, entries, seconds)
 
 
+def _site_contents(extractions: list[Extraction], texts: list[ArticleText], vocab: Vocabulary,
+                   sites: Membership) -> dict[str, SiteContent]:
+    """Each site that has some of the articles but not all: the entries merged from its articles alone."""
+    by_site: dict[str, set[str]] = {}
+    for article, held in sites.items():
+        for site in held:
+            by_site.setdefault(site, set()).add(article)
+    everything = {e.article_id for e in extractions}
+    return {site: SiteContent(merge([e for e in extractions if e.article_id in ids], vocab),
+                              [t for t in texts if t.article_id in ids])
+            for site, ids in sorted(by_site.items()) if ids != everything}
+
+
 def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, add: bool = False,
            strict: bool = False, progress: Callable[[int, int], None] | None = None,
-           crawl: CrawlOptions | None = None, crawl_progress: CrawlProgress | None = None) -> IngestReport:
-    """Read `sources` (paths, and http(s) URLs of websites) and publish a new version: the whole knowledge base,
-    or with `add` merged into the live one."""
+           crawl: CrawlOptions | None = None, crawl_progress: CrawlProgress | None = None,
+           site: str | None = None) -> IngestReport:
+    """Read `sources` (paths, and http(s) URLs of websites) and publish a new version: the whole knowledge base
+    (the default site's), or with `add` merged into the live one; with `site`, that site's content (with `add`,
+    merged into it), other sites' left as they are."""
     urls = [str(s) for s in sources if is_web_address(str(s))]
     paths = [Path(s) for s in sources if not is_web_address(str(s))]
     with data.lock():
@@ -181,11 +225,17 @@ def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, a
         if not result.extractions:
             raise IngestFailed("no article could be ingested: nothing was published", result)
         sites = crawled.sites if crawled else {}
-        extractions, texts = (_with_previous(data, result.extractions, result.texts, list(sites)) if add
-                              else (result.extractions, result.texts))
+        if site is not None and site != DEFAULT_SITE:
+            _own_ids(result.extractions, result.texts, site)
+        if add or site is not None:
+            extractions, texts, members = _with_previous(data, result.extractions, result.texts,
+                                                         site or DEFAULT_SITE, add, list(sites))
+        else:
+            extractions, texts = result.extractions, result.texts
+            members = {e.article_id: [DEFAULT_SITE] for e in extractions}
         state = None
-        if sites or add:
-            kept = (crawled.previous if crawled else _live_crawl(data)[0]) if add else {}
+        if sites or add or site is not None:
+            kept = (crawled.previous if crawled else _live_crawl(data)[0]) if add or site is not None else {}
             state = sites_to_json({**kept, **sites}) if kept or sites else None
-        published = publish(data, extractions, vocab, skipped, texts, state)
+        published = publish(data, extractions, vocab, skipped, texts, state, members)
     return IngestReport(published.manifest, result)

@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(DATA_DIR=str(resolve_data_dir()), MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                       JSON_SORT_KEYS=False, CLINIC_NAME="Clinic knowledge base",
-                      EMERGENCY_COUNTRY=resolve_emergency_country())
+                      EMERGENCY_COUNTRY=resolve_emergency_country(), HOSTS="")
     app.config.from_prefixed_env("KB")
     if config:
         app.config.update(config)
@@ -31,17 +31,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["kb"] = KnowledgeBase(Path(app.config["DATA_DIR"]), entry_url=entry_url, article_url=article_url,
                                          emergency_country=str(app.config["EMERGENCY_COUNTRY"] or ""))
 
-    from web import api, errors, headers, pages
+    from web import api, embed, errors, headers, pages, scope
 
     country = str(app.config["EMERGENCY_COUNTRY"] or "")
 
     @app.context_processor
     def emergency() -> dict[str, str]:
-        """The emergency number of the clinic's country, for every page's footer."""
-        return {"emergency_number": str(country_numbers(country)[1]["emergency"])}
+        """The emergency number of the clinic's country (the site's, in a site's scope), for every page's footer."""
+        site = scope.current_site()
+        return {"emergency_number": str(country_numbers((site and site.country) or country)[1]["emergency"])}
 
+    scope.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(embed.bp)
     errors.init_app(app)
     headers.init_app(app)
     return app
@@ -54,9 +57,10 @@ def knowledge_base() -> KnowledgeBase:
 
 
 def current() -> Version:
-    """The index version this request reads: taken once per request and kept on `g`, so a page never mixes two
-    versions when a new one is published mid-request (StoreError when there is none)."""
+    """The index version this request reads, in the request's site's scope: taken once per request and kept on
+    `g`, so a page never mixes two versions when a new one is published mid-request (StoreError when there is
+    none)."""
     if "kb_version" not in g:
-        g.kb_version = knowledge_base().current()
+        g.kb_version = knowledge_base().current(g.get("kb_site"))
     version: Version = g.kb_version
     return version

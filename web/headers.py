@@ -4,17 +4,30 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from web.scope import current_site
+
 # No inline script or style anywhere: pages load /static/*.js and /static/app.css only.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 API_MAX_AGE = 60
 STATIC_MAX_AGE = 3600
+EMBED_PATHS = ("/embed.js", "/static/embed.css")
 
 
 def is_json_route(path: str) -> bool:
     """The JSON API and the health check (CORS, public caching)."""
     return path.startswith("/api/") or path == "/healthz"
+
+
+def allowed_origin() -> str | None:
+    """The JSON routes' Access-Control-Allow-Origin: any origin for the whole knowledge base; in a site's scope
+    only that site's own origins (its pages embed the search), so no other page can call the API as that site."""
+    site = current_site()
+    if site is None:
+        return "*"
+    origin = request.headers.get("Origin", "")
+    return origin if origin in site.origins else None
 
 
 def init_app(app: Flask) -> None:
@@ -33,15 +46,23 @@ def init_app(app: Flask) -> None:
         if is_json_route(request.path):
             h.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
             if request.method in ("GET", "HEAD", "OPTIONS"):
-                h["Access-Control-Allow-Origin"] = "*"
-                h["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-                h["Access-Control-Max-Age"] = "86400"
+                allowed = allowed_origin()
+                if allowed is not None:
+                    h["Access-Control-Allow-Origin"] = allowed
+                    h["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+                    h["Access-Control-Max-Age"] = "86400"
+                if current_site() is not None:
+                    h.add("Vary", "Origin")
             if request.path == "/healthz" or response.status_code >= 400:
                 h["Cache-Control"] = "no-store"
             else:
                 h["Cache-Control"] = f"public, max-age={API_MAX_AGE}"
                 response.add_etag()
                 response.make_conditional(request)
+        elif request.path in EMBED_PATHS:
+            h.setdefault("Cross-Origin-Resource-Policy", "cross-origin")  # loaded by clinics' pages (web/embed.py)
+            if request.path.startswith("/static/"):
+                h["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
         else:
             h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
             if request.path.startswith("/static/"):

@@ -12,6 +12,7 @@ from flask import Blueprint, render_template, request
 from index.params import SearchParams
 from index.schema import FACETS
 from web import current
+from web.scope import current_site
 from web.searching import params_from, query_string
 
 bp = Blueprint("pages", __name__)
@@ -174,7 +175,9 @@ def entry(entry_id: str) -> str:
 def conditions() -> str:
     """A–Z of conditions with article counts; `?region=` narrows it to one body region."""
     region = request.args.get("region", "")
-    json_url = "/api/conditions" + (f"?{urlencode({'region': region})}" if region else "")
+    site = current_site()
+    pairs = ([("region", region)] if region else []) + ([("site", site.id)] if site is not None else [])
+    json_url = "/api/conditions" + (f"?{urlencode(pairs)}" if pairs else "")
     return render_template("conditions.html", az=current().conditions(region), json_url=json_url)
 
 

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from index.params import DEFAULT_PER_PAGE, SearchParams, parse_params
 from index.schema import FACETS
+from web.scope import current_site
 
 
 def params_from(args: MultiDict[str, str]) -> SearchParams:
@@ -39,4 +40,7 @@ def query_string(params: SearchParams, *, toggle: tuple[str, str] | None = None,
         pairs.append(("page", str(page)))
     if params.per_page != DEFAULT_PER_PAGE:
         pairs.append(("per_page", str(params.per_page)))
+    site = current_site()
+    if site is not None:
+        pairs.append(("site", site.id))  # links stay in the request's site
     return urlencode(pairs)

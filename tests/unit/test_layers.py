@@ -17,16 +17,18 @@ DOMAIN = {"kb.model", "kb.articles", "kb.vocabulary", "kb.cues", "kb.config"}  #
 ALLOWED: dict[str, set[str]] = {
     "ingest": {"ingest", *DOMAIN},
     "index": {"index", *DOMAIN},
-    "web": {"web", "index", "kb.knowledge", *DOMAIN},
+    "web": {"web", "index", "kb.knowledge", "kb.sites", *DOMAIN},
     "kb": set(),
     "kb.model": set(),
     "kb.articles": set(),
     "kb.vocabulary": {"kb.model"},
     "kb.cues": {"kb.vocabulary"},
     "kb.config": set(),
+    "kb.sites": {*DOMAIN},
+    "kb.cli_sites": {"kb.sites", "kb.config"},
     "kb.local_server": set(),
     "kb.pipeline": {"ingest", "index", *DOMAIN},
-    "kb.knowledge": {"kb.pipeline", "index", *DOMAIN},
+    "kb.knowledge": {"kb.pipeline", "kb.sites", "index", *DOMAIN},
     "kb.evaluate": {"kb.knowledge", "index", *DOMAIN},
     "kb.cli": {"kb", "index", "web"},  # the command line is the top: `kb serve` starts the web app
 }

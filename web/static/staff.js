@@ -71,7 +71,11 @@
   function lookup() {
     var q = input.value.trim();
     if (q === shown && !pending) return;
-    var url = q ? "/staff?q=" + encodeURIComponent(q) : "/staff";
+    var site = document.documentElement.getAttribute("data-site");
+    var params = [];
+    if (q) params.push("q=" + encodeURIComponent(q));
+    if (site) params.push("site=" + encodeURIComponent(site));  // the lookup stays in the page's site
+    var url = "/staff" + (params.length ? "?" + params.join("&") : "");
     history.replaceState(null, "", url);
     if (pending) pending.abort();
     var controller = new AbortController();

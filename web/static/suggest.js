@@ -74,7 +74,9 @@
     if (pending) pending.abort();
     var controller = new AbortController();
     pending = controller;
-    fetch("/api/suggest?q=" + encodeURIComponent(q), { signal: controller.signal })
+    var site = document.documentElement.getAttribute("data-site");  // suggestions from the page's site only
+    fetch("/api/suggest?q=" + encodeURIComponent(q) + (site ? "&site=" + encodeURIComponent(site) : ""),
+          { signal: controller.signal })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
       .then(function (data) { if (input.value.trim() === q && document.activeElement === input) render(data.suggestions); })
       .catch(function (err) { if (err.name !== "AbortError") close(); });
