@@ -25,4 +25,5 @@ def embed_js() -> Response:
     response = Response(_script(), mimetype="text/javascript")
     response.headers["Cache-Control"] = f"public, max-age={EMBED_MAX_AGE}"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
