@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from markupsafe import Markup
 
 from index.errors import NotFound
@@ -75,7 +75,9 @@ def resolve() -> Site | None:
 
 
 def current_site() -> Site | None:
-    """The site this request is for (resolved before the view ran)."""
+    """The site this request is for (resolved before the view ran); None outside a request."""
+    if not has_app_context():
+        return None
     site: Site | None = g.get("kb_site")
     return site
 
