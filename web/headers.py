@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
                 response.make_conditional(request)
         elif request.path in EMBED_PATHS:
             h.setdefault("Cross-Origin-Resource-Policy", "cross-origin")  # loaded by clinics' pages (web/embed.py)
+            h["Access-Control-Allow-Origin"] = "*"  # public files: readable with crossorigin/SRI, and by checkers
             if request.path.startswith("/static/"):
                 h["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 SEARCH_KEYS = ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice",
-               "topics"]
+               "topics", "site"]
 RESULT_KEYS = {"id", "kind", "name", "summary", "snippet", "score", "url", "facets", "sources", "source_count"}
 SOURCE_KEYS = {"article_id", "title", "path", "url", "clinic", "section", "sentence"}
 FACETS = {"kind", "condition", "technique", "benefit", "body_region", "clinic"}
