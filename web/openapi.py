@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from index.params import DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_CHARS, RESULT_KINDS
 from index.query import MAX_QUERY_CHARS
@@ -122,6 +122,31 @@ ARTICLE = {"type": "object", "required": ["id", "kind", "title", "url", "path", 
                               "id": _STR, "kind": _STR, "name": _STR, "url": _STR}}}}}
 
 
+SITE = {"oneOf": [{"type": "null"}, {
+    "type": "object", "required": ["id", "name", "phone", "phone_display", "tel", "booking", "country"],
+    "description": "In a site's scope (its Host or `site`): the site and its calls to action; else null",
+    "properties": {"id": _STR, "name": _STR, "phone": _NSTR, "phone_display": _NSTR, "tel": _NSTR, "booking": _NSTR,
+                   "country": _NSTR}}]}
+SITE_PARAM = {"name": "site", "in": "query", "required": False,
+              "description": "A site's id: the request sees that site's articles only, with its calls to action "
+                             "(a host of the site scopes requests the same way); an unknown site is a 404",
+              "schema": {"type": "string", "maxLength": 200}}
+for _schema in (SEARCH, ENTRY, CONDITIONS):
+    cast(dict[str, Any], _schema["properties"])["site"] = SITE
+cast(dict[str, Any], ARTICLE["properties"])["site"] = {"type": ["string", "null"],
+                                                       "description": "The site the article is shown for"}
+
+
+def _scoped(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation takes `site`, and answers 404 for an unknown site (or a host that serves no site)."""
+    for path in paths.values():
+        op = path["get"]
+        op["parameters"] = [*op.get("parameters", []), SITE_PARAM]
+        found = op["responses"].get("404")
+        op["responses"]["404"] = _error((found["description"] + ", or " if found else "") + "no such site or host")
+    return paths
+
+
 def _error(description: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -173,7 +198,7 @@ def openapi_document() -> dict[str, Any]:
                                 "articles; every result cites its source sentences. Each operation lists every "
                                 "status it can answer; a request that is not well-formed HTTP/1.1 gets the WSGI "
                                 "server's HTML error page (400, 417 or 501) before any operation runs."},
-        "paths": {
+        "paths": _scoped({
             "/api/search": {"get": {"operationId": "search", "summary": "Search entries",
                                     "parameters": search_params,
                                     "responses": _responses({
@@ -224,7 +249,7 @@ def openapi_document() -> dict[str, Any]:
                                                         "index_version": _STR}}),
                                      "503": _error("No usable index (the error shape, plus `reason`)")},
                                      cached=False)}},
-        },
+        }),
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
                                    "Entry": ENTRY, "Conditions": CONDITIONS, "Article": ARTICLE}},
     }

@@ -65,7 +65,7 @@ def test_the_document_lists_every_json_route(app, doc):
 
 def test_search_parameters_are_the_contracts(doc):
     params = [p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]]
-    assert sorted(params) == sorted(["q", *FACETS, "page", "per_page"])
+    assert sorted(params) == sorted(["q", *FACETS, "page", "per_page", "site"])  # CONTRACT.md: every route takes `site`
 
 
 @pytest.mark.parametrize("query", [

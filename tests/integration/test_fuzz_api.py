@@ -24,7 +24,7 @@ from kb.model import KINDS
 from web import create_app
 
 SEARCH_KEYS = {"query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer", "notice",
-               "topics"}
+               "topics", "site"}
 ERROR_KEYS = {"ok", "status", "error", "errors"}
 PARAMS = ["q", "kind", "condition", "technique", "benefit", "body_region", "clinic", "page", "per_page"]
 SEARCH_ROUTES = ["/api/search", "/search", "/staff", "/"]
