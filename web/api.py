@@ -10,6 +10,7 @@ from index.store import StoreError
 from web import current
 from web.errors import public_reason
 from web.openapi import openapi_document
+from web.scope import served_sites
 from web.searching import params_from
 
 bp = Blueprint("api", __name__)
@@ -50,8 +51,8 @@ def conditions() -> Response:
 
 @bp.get("/api/openapi.json")
 def openapi() -> Response:
-    """OpenAPI 3.1 description of this API."""
-    return jsonify(openapi_document())
+    """OpenAPI 3.1 description of this API (in a site's scope, `site` takes that site alone)."""
+    return jsonify(openapi_document(served_sites()))
 
 
 @bp.get("/healthz")

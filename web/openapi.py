@@ -127,7 +127,7 @@ SITE = {"oneOf": [{"type": "null"}, {
     "description": "In a site's scope (its Host or `site`): the site and its calls to action; else null",
     "properties": {"id": _STR, "name": _STR, "phone": _NSTR, "phone_display": _NSTR, "tel": _NSTR, "booking": _NSTR,
                    "country": _NSTR}}]}
-SITE_PARAM = {"name": "site", "in": "query", "required": False,
+SITE_PARAM = {"name": "site", "in": "query", "required": False, "allowEmptyValue": True,  # empty: no site
               "description": "A site's id: the request sees that site's articles only, with its calls to action "
                              "(a host of the site scopes requests the same way); an unknown site is a 404",
               "schema": {"type": "string", "maxLength": 200}}
@@ -137,11 +137,13 @@ cast(dict[str, Any], ARTICLE["properties"])["site"] = {"type": ["string", "null"
                                                        "description": "The site the article is shown for"}
 
 
-def _scoped(paths: dict[str, Any]) -> dict[str, Any]:
-    """Every operation takes `site`, and answers 404 for an unknown site (or a host that serves no site)."""
+def _scoped(paths: dict[str, Any], sites: list[str]) -> dict[str, Any]:
+    """Every operation takes `site` (one of `sites`, those this deployment serves), and answers 404 for an unknown
+    site (or a host that serves no site)."""
+    param = {**SITE_PARAM, "schema": {"type": "string", "enum": sites}} if sites else SITE_PARAM
     for path in paths.values():
         op = path["get"]
-        op["parameters"] = [*op.get("parameters", []), SITE_PARAM]
+        op["parameters"] = [*op.get("parameters", []), param]
         found = op["responses"].get("404")
         op["responses"]["404"] = _error((found["description"] + ", or " if found else "") + "no such site or host")
     return paths
@@ -173,8 +175,8 @@ def _responses(own: dict[str, Any], *, cached: bool = True) -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The API description (OpenAPI 3.1)."""
+def openapi_document(sites: list[str] | None = None) -> dict[str, Any]:
+    """The API description (OpenAPI 3.1); `sites` are the values `site` takes here."""
     facet_params = [{"name": f, "in": "query", "required": False, "style": "form", "explode": True,
                      "description": f"Filter by {f} (repeatable: OR within {f}, AND across facets); repeats"
                                     f"{'' if f == 'kind' else ' and blanks'} count towards maxItems, then are ignored",
@@ -249,7 +251,7 @@ def openapi_document() -> dict[str, Any]:
                                                         "index_version": _STR}}),
                                      "503": _error("No usable index (the error shape, plus `reason`)")},
                                      cached=False)}},
-        }),
+        }, sites or []),
         "components": {"schemas": {"Source": SOURCE, "Error": ERROR, "Result": RESULT, "Search": SEARCH,
                                    "Entry": ENTRY, "Conditions": CONDITIONS, "Article": ARTICLE}},
     }

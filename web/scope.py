@@ -48,6 +48,21 @@ def _has_content(site_id: str) -> bool:
     return site_id in snap.site_index
 
 
+def served_sites() -> list[str]:
+    """The sites a request may name: this request's alone in a site's scope, else every configured site and every
+    site with content in the live version."""
+    site = current_site()
+    if site is not None:
+        return [site.id]
+    from web import knowledge_base
+
+    try:
+        content = set(knowledge_base().handle.snapshot().site_index)
+    except StoreError:
+        content = set()
+    return sorted(set(registry().sites()) | content)
+
+
 def resolve() -> Site | None:
     """The request's site (None: the whole knowledge base); NotFound for an unknown site or host; SiteError (503)
     while `sites.json` is invalid."""
@@ -95,7 +110,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def resolve_site() -> None:
         g.kb_site = None
-        if request.endpoint != "static":
+        # A request no route takes (404) or no method of its route takes (405) gets that answer, not the site's.
+        if request.endpoint != "static" and request.routing_exception is None:
             g.kb_site = resolve()
 
     @app.context_processor

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from kb.knowledge import KnowledgeBase
 from kb.local_server import LOOPBACK, free_port, kb_executable, stop, wait_for
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 @dataclass(frozen=True)
@@ -105,3 +109,14 @@ def kb_server(request: pytest.FixtureRequest,
 def live_server(kb_server: Callable[..., Server]) -> str:
     """The base URL of the shared server over the samples."""
     return kb_server().url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, with a fresh temporary profile (Playwright makes one per launch); one per
+    session, shared by every browser test file (Playwright's sync API runs once per process)."""
+    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -4,7 +4,6 @@ site's scope, the keyboard works, nothing is logged as an error, and axe finds n
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from kb.knowledge import KnowledgeBase
 from kb.local_server import free_port
@@ -20,9 +19,6 @@ from kb.sites import set_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 HOST_PAGE_HOST = "127.0.0.2"  # another loopback address: another origin than kb's (127.0.0.1)
@@ -95,15 +91,6 @@ def host(embed_server: Any) -> Iterator[HostPage]:
              phone="+1 303 555 0142", booking="https://cedar-ridge.example/book", country="US")
     yield page
     page.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium: apt-get install chromium"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=[False])

@@ -26,7 +26,7 @@ def test_api_search_over_http(live_server: str) -> None:
     data = json.loads(body)
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert list(data) == ["query", "corrected_query", "total", "page", "per_page", "results", "facets", "answer",
-                          "notice", "topics"]
+                          "notice", "topics", "site"]
     top = data["results"][0]
     assert (top["id"], top["kind"], top["name"]) == ("condition-sciatica", "condition", "Sciatica")
     assert {s["path"] for s in top["sources"]} >= SEEDS
