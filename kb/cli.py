@@ -21,6 +21,7 @@ from kb.config import resolve_data_dir
 from kb.knowledge import KnowledgeBase, Version
 from kb.model import KINDS, display_phone
 from kb.pipeline import IngestFailed
+from kb.sites import Site, SiteError, bare_site, read_sites
 from web.links import article_url, entry_url
 
 FACET_NAMES = ("condition", "technique", "benefit", "body_region", "clinic")
@@ -159,9 +160,10 @@ def _print_entries(version: Version, manifest: dict[str, Any]) -> None:
               help=f"Filter by a facet value (repeatable); NAME is one of {', '.join(FACET_NAMES)}.")
 @click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the /api/search object.")
+@click.option("--site", "site_id", metavar="ID", default=None, help="In this site's scope (its articles only).")
 @with_kb
 def search(kb: KnowledgeBase, query: str, kinds: tuple[str, ...], facets: tuple[str, ...], limit: int,
-           as_json: bool) -> None:
+           as_json: bool, site_id: str | None) -> None:
     """Search the knowledge base."""
     multi: dict[str, list[str]] = {"kind": list(kinds)}
     for item in facets:
@@ -173,7 +175,7 @@ def search(kb: KnowledgeBase, query: str, kinds: tuple[str, ...], facets: tuple[
         params = parse_params({"q": query, "per_page": str(limit)}, multi)
     except ParamError as exc:
         raise click.UsageError(str(exc)) from exc
-    result = kb.current().search(params).data
+    result = kb.current(_site(kb, site_id)).search(params).data
     if as_json:
         _emit(result)
         return
@@ -209,10 +211,11 @@ def _print_search(result: dict[str, Any]) -> None:
 @main.command()
 @click.argument("entry_name", metavar="ID_OR_NAME")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--site", "site_id", metavar="ID", default=None, help="In this site's scope (its articles only).")
 @with_kb
-def show(kb: KnowledgeBase, entry_name: str, as_json: bool) -> None:
+def show(kb: KnowledgeBase, entry_name: str, as_json: bool, site_id: str | None) -> None:
     """One entry with all its sources, by id (condition-sciatica) or by name or alias (sciatica)."""
-    version = kb.current()
+    version = kb.current(_site(kb, site_id))
     entry = version.entry(version.resolve(entry_name))
     if as_json:
         _emit(entry)
@@ -245,6 +248,21 @@ def show(kb: KnowledgeBase, entry_name: str, as_json: bool) -> None:
 
 def _site_id(value: str | None) -> str | None:
     return site_id_option(value)
+
+
+def _site(kb: KnowledgeBase, site_id: str | None) -> Site | None:
+    """The site `--site` names (None: the whole knowledge base); NotFound (exit 1) when it is unknown."""
+    if site_id is None:
+        return None
+    try:
+        sites = read_sites(kb.root)
+    except SiteError as exc:
+        raise StoreError(f"sites.json is invalid: {exc}") from exc
+    if site_id in sites:
+        return sites[site_id]
+    if site_id in kb.handle.snapshot().site_index:
+        return bare_site(site_id)
+    raise NotFound(f"no site {site_id!r}")
 
 
 main.add_command(site_command)

@@ -57,3 +57,15 @@ def test_ingest_site_keeps_other_sites(runner: CliRunner, data_dir: Path) -> Non
     assert manifest["articles"] == 2
     code, out = run(runner, "ingest", SEEDS[0], "--site", "Bad Site", "--data-dir", data_dir)
     assert code == 2 and "a site id is 1-40 lower-case letters" in out
+
+
+def test_search_and_show_in_a_sites_scope(runner: CliRunner, data_dir: Path) -> None:
+    assert run(runner, "ingest", SEEDS[0], "--site", "one", "--data-dir", data_dir)[0] == 0
+    assert run(runner, "ingest", SEEDS[1], "--site", "two", "--data-dir", data_dir)[0] == 0
+    code, out = run(runner, "search", "neuromuscular", "--site", "one", "--json", "--data-dir", data_dir)
+    paths = {s["path"] for r in json.loads(out)["results"] for s in r["sources"]}
+    assert code == 0 and paths == {SEEDS[0].name}
+    code, out = run(runner, "show", "sciatica", "--site", "two", "--json", "--data-dir", data_dir)
+    assert code == 0 and [s["path"] for s in json.loads(out)["sources"]] == [SEEDS[1].name]
+    code, out = run(runner, "search", "neuromuscular", "--site", "three", "--data-dir", data_dir)
+    assert code == 1 and "kb: no site 'three'" in out
