@@ -9,6 +9,7 @@ types a search and shoots. Uses the system chromium; never downloads a browser.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,7 +80,7 @@ def main() -> None:
         try:
             wait_for(kb_url + "/healthz")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=[
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--no-first-run"])
                 page = browser.new_page(viewport={"width": 1000, "height": 900})
