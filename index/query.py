@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from whoosh import query as Q
+from whoosh.query import spans
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.desk_facts import asked
@@ -27,6 +29,11 @@ FUZZY_BOOST = 0.25
 FIELD_BOOSTS = {"name": NAME_BOOST, "aliases": ALIASES_BOOST, "related": RELATED_BOOST, "contact": CONTACT_BOOST,
                 "summary": SUMMARY_BOOST, "evidence": EVIDENCE_BOOST}
 PHRASE_FIELDS = ("name", "aliases", "related", "evidence")
+# A named term's aliases and misspellings in an article's text, and its name's words close together in any order.
+SYNONYM_BOOST = 1.0
+NEAR_BOOST = 0.5
+NEAR_SLOP = 3  # words between
+NEAR_MAX_WORDS = 3
 MAX_QUERY_CHARS = 200
 
 
@@ -73,11 +80,34 @@ def normalise_query(q: str) -> str:
     return re.sub(r"\s+", " ", q).strip()
 
 
+# "doesn't" and "doesnt" are one word (an intent word); "Yutaka's", "what's" and "I'm" are the word before the
+# apostrophe. Applied to queries and to the vocabulary's phrases alike ("can't lift my arm" = "cant lift my arm").
+_NOT = re.compile(r"(?<=\w)n['\u2019]t(?!\w)", re.IGNORECASE)
+_CLITIC = re.compile(r"(?<=\w)['\u2019](?:s|m|re|ve|ll|d)(?!\w)", re.IGNORECASE)
+
+
+def fold_contractions(text: str) -> str:
+    """The text with contractions folded: "doesn't" to "doesnt", "Yutaka's" to "Yutaka", "I'm" to "I"."""
+    return _CLITIC.sub("", _NOT.sub("nt", text))
+
+
+@cache
+def query_phrases(vocab: Vocabulary) -> dict[tuple[str, ...], list[Term]]:
+    """The vocabulary's query phrases keyed as a folded query is ("cant lift my arm"): contractions folded."""
+    out: dict[tuple[str, ...], list[Term]] = {}
+    for key, terms in vocab.query_phrases.items():
+        folded = phrase_key(fold_contractions(" ".join(key).replace(" t ", "'t ").replace(" s ", "'s ")))
+        for term in terms:
+            if term not in out.setdefault(folded or key, []):
+                out[folded or key].append(term)
+    return out
+
+
 def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
     """Split a query into vocabulary phrases (longest first, lay terms included) and free content words."""
     text = normalise_query(q)
     desk, searched = asked(text)
-    toks = [t for t in tokens(searched.replace("-", " ")) if t[0][0].isalnum()]
+    toks = [t for t in tokens(fold_contractions(searched).replace("-", " ")) if t[0][0].isalnum()]
     keys = [t[1] for t in toks]
     stop = cues.words("query_stopwords")
     contact_words, comparison_words = cues.words("contact_words"), cues.words("comparison_words")
@@ -85,7 +115,7 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
     folded |= {fold(t[0]) for t in tokens(text)}
     parsed = ParsedQuery(text, [], contact=bool(folded & contact_words),
                          comparison=bool(folded & comparison_words), desk=desk)
-    phrases = vocab.query_phrases
+    phrases = query_phrases(vocab)
     longest = max((len(k) for k in phrases), default=1)
     i = 0
     while i < len(toks):
@@ -152,8 +182,27 @@ def is_specific(group: Group, term: Term) -> bool:
     return len(phrase_key(group.text)) >= len(phrase_key(term.name)) or group.misspelt or group.exact
 
 
+def _synonym_queries(term: Term) -> list[Q.Query]:
+    """An article (or entry) that names the term another way: each alias and misspelling as a phrase of its
+    text, and the name's words close together in any order ("ankle and knee sprains" for Ankle sprain)."""
+    stem = stemming_analyzer()
+    parts: list[Q.Query] = []
+    for phrase in dict.fromkeys(p.lower() for p in (*term.aliases, *term.misspellings)):
+        words = analyse(stem, phrase)
+        if len(words) > 1:
+            parts.append(Q.Phrase("evidence", words, boost=SYNONYM_BOOST))
+        elif words:
+            parts.append(Q.Term("evidence", words[0], boost=SYNONYM_BOOST))
+    words = analyse(stem, term.name)
+    if 1 < len(words) <= NEAR_MAX_WORDS:
+        parts.append(spans.SpanNear2([Q.Term("evidence", w) for w in words], slop=NEAR_SLOP, ordered=False)
+                     .with_boost(NEAR_BOOST))
+    return parts
+
+
 def group_query(group: Group) -> Q.Query:
-    """The query for one group: its entries by id and by name, or the free word in every field."""
+    """The query for one group: its entries by id, by name and by their synonyms, or the free word in every
+    field."""
     if not group.terms:
         return _word_query(group.text, group.exact, fuzzy=not group.known)
     parts: list[Q.Query] = []
@@ -161,6 +210,7 @@ def group_query(group: Group) -> Q.Query:
         boost = TERM_ID_BOOST if is_specific(group, term) else TERM_ID_BOOST / 3
         parts.append(Q.Term("id", term.id, boost=boost))
         parts.append(_phrase_query(term.name))
+        parts += _synonym_queries(term)
     if not group.misspelt and not group.exact:
         parts.append(_phrase_query(group.text, boost=0.5))
     return Q.Or(parts)

@@ -9,7 +9,7 @@ from typing import Any
 
 from whoosh import query as Q
 
-from index.analysis import analyse, plain_analyzer
+from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
@@ -22,10 +22,11 @@ from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
-# A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
-# out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
-MIN_FREE_WORDS_FOR_PARTIAL = 2
-PARTIAL_MATCH_SHARE = 40  # percent of the free words
+# Shares of the query's weight (its groups, each weighted by how rare its matches are). The best document must
+# match PRESENT_SHARE of it, or the query presents nothing: "physio for horses or dogs" shares one common word
+# with the articles. A document matching LIST_SHARE of it is listed: partial matches fall back to the best pages.
+PRESENT_SHARE = 0.45
+LIST_SHARE = 0.25
 MAX_FACET_VALUES = 25
 DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
 NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
@@ -114,10 +115,20 @@ def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
     return dict(total)
 
 
+def _coverage(weights: list[float], sets: list[set[int]]) -> dict[int, float]:
+    """Per matching document, the weight of the query's groups it matches."""
+    out: Counter[int] = Counter()
+    for w, found in zip(weights, sets, strict=True):
+        for d in found:
+            out[d] += w
+    return dict(out)
+
+
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
-    """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
-    matching every part of the query, then every named term, then any named term; with no named term, then the
-    documents matching most of the free words. One scored search ranks them all."""
+    """Matches before facet filters: the entries the query names, then every document matching enough of the
+    query, by how much of it (each group weighted by how rare its matches are) and then by score. Nothing at all
+    when no document matches enough of the query: a query whose only matches share a common word with it (or
+    whose topic only page furniture named, which is not indexed) presents nothing."""
     if not parsed.groups and not parsed.desk:
         if not params.filters:
             return []
@@ -128,42 +139,32 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
         scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
         is_named.append(False)
     sets = [set(s) for s in scored]
+    # A group's weight: how rare its matches are (a word nothing matches weighs most: the query is about it).
+    n_docs = max(1, snap.searcher.doc_count())
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+               for n, s in zip(is_named, sets, strict=True)]
+    coverage = _coverage(weights, sets)
+    total = sum(weights)
+    if not coverage or max(coverage.values()) < PRESENT_SHARE * total:
+        return []
+    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
+    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage}
+    lead: list[set[int]] = []
     named = [s for n, s in zip(is_named, sets, strict=True) if n]
-    free = [s for n, s in zip(is_named, sets, strict=True) if not n]
-    tiers: list[set[int]] = []
     if named:
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
         # ("massage" for Massage therapy).
         for specific in (True, False):
             own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
                    if t.id in snap.ids and is_specific(g, t) == specific}
-            tiers.append(own & set().union(*named))
-    tiers.append(set.intersection(*sets) if sets else set())
-    if named:
-        tiers.append(set.intersection(*named))
-        tiers.append(set().union(*named))
-    elif len(free) >= MIN_FREE_WORDS_FOR_PARTIAL:
-        counts = Counter(d for s in free for d in s)
-        need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free) * PARTIAL_MATCH_SHARE // 100))
-        tiers.append({d for d, n in counts.items() if n >= need})
-    union = set().union(*tiers)
-    if not union:
-        return []
-    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
-    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
-    # After the entries the query names, documents (entries and articles alike) by how much of the query they
-    # match, then by score: a page matching four of five words beats one matching a named term alone.
-    n_docs = max(1, snap.searcher.doc_count())
-    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
-               for n, s in zip(is_named, sets, strict=True)]
-    coverage = {d: round(sum(w for w, s in zip(weights, sets, strict=True) if d in s), 1) for d in union}
-    lead = tiers[:2] if named else []
+            lead.append(own & set().union(*named))
+    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total}
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
-    for tier in [*lead, union]:
-        for docnum in sorted(tier - seen, key=lambda d: (-coverage[d], -scores.get(d, 0.0), d)):
+    for tier in [*lead, listed]:
+        for docnum in sorted(tier - seen, key=lambda d: (-round(coverage[d], 1), -scores[d], d)):
             seen.add(docnum)
-            ranked.append((docnum, scores.get(docnum, 0.0)))
+            ranked.append((docnum, scores[docnum]))
     return ranked
 
 
@@ -172,7 +173,9 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
     reader = snap.searcher.reader()
     for g in parsed.groups:
         if not g.terms:
-            g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
+            # As typed, or by its stem ("arm" is known from "arms").
+            g.known = (any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
+                       or any(reader.frequency("evidence", w) for w in analyse(stemming_analyzer(), g.text)))
 
 
 def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
