@@ -10,6 +10,7 @@ from whoosh import query as Q
 from whoosh.query import spans
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
+from index.clinic_names import ClinicName, find_clinics
 from index.desk_facts import asked
 from kb.cues import Cues
 from kb.vocabulary import Term, Vocabulary, fold, phrase_key, tokens
@@ -24,6 +25,7 @@ SUMMARY_BOOST = 1.5
 EVIDENCE_BOOST = 1.0
 # A vocabulary phrase in the query ("jaw clicking", "NMT") points straight at its entry.
 TERM_ID_BOOST = 20.0
+CLINIC_PAGE_BOOST = 10.0  # a page of the clinic the query names
 # A typo-corrected word counts for less than the word as typed, so exact matches rank first.
 FUZZY_BOOST = 0.25
 FIELD_BOOSTS = {"name": NAME_BOOST, "aliases": ALIASES_BOOST, "related": RELATED_BOOST, "contact": CONTACT_BOOST,
@@ -56,6 +58,7 @@ class Group:
     exact: bool = False  # an acronym or short word: no typo tolerance
     known: bool = True  # the word as typed is in the index; only unknown words are expanded to near spellings
     misspelt: bool = False  # the text is a vocabulary misspelling; terms[0].name is the right spelling
+    clinic: ClinicName | None = None  # the clinic the text names (index/clinic_names.py)
 
 
 @dataclass
@@ -103,18 +106,25 @@ def query_phrases(vocab: Vocabulary) -> dict[tuple[str, ...], list[Term]]:
     return out
 
 
-def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
-    """Split a query into vocabulary phrases (longest first, lay terms included) and free content words."""
+def parse_query(q: str, vocab: Vocabulary, cues: Cues,
+                clinics: dict[tuple[str, ...], ClinicName] | None = None) -> ParsedQuery:
+    """Split a query into the clinics it names (`clinics`: index/clinic_names.py), vocabulary phrases (longest
+    first, lay terms included) and free content words."""
     text = normalise_query(q)
-    desk, searched = asked(text)
+    named = find_clinics(text, clinics or {})
+    shielded = text  # a clinic's name is no intent ("Open Path Massage" asks nothing about opening hours)
+    for start, end, _ in named:
+        shielded = shielded[:start] + " " * (end - start) + shielded[end:]
+    desk, searched = asked(shielded)
     toks = [t for t in tokens(fold_contractions(searched).replace("-", " ")) if t[0][0].isalnum()]
     keys = [t[1] for t in toks]
     stop = cues.words("query_stopwords")
     contact_words, comparison_words = cues.words("contact_words"), cues.words("comparison_words")
     folded = {fold(t[0]) for t in toks}
-    folded |= {fold(t[0]) for t in tokens(text)}
+    folded |= {fold(t[0]) for t in tokens(shielded)}
     parsed = ParsedQuery(text, [], contact=bool(folded & contact_words),
                          comparison=bool(folded & comparison_words), desk=desk)
+    parsed.groups += [Group(text[start:end], [], exact=True, clinic=clinic) for start, end, clinic in named]
     phrases = query_phrases(vocab)
     longest = max((len(k) for k in phrases), default=1)
     i = 0
@@ -203,6 +213,9 @@ def _synonym_queries(term: Term) -> list[Q.Query]:
 def group_query(group: Group) -> Q.Query:
     """The query for one group: its entries by id, by name and by their synonyms, or the free word in every
     field."""
+    if group.clinic:
+        return Q.Or([Q.Term("id", group.clinic.id, boost=TERM_ID_BOOST),
+                     Q.ConstantScoreQuery(Q.Term("clinic", group.clinic.name), score=CLINIC_PAGE_BOOST)])
     if not group.terms:
         return _word_query(group.text, group.exact, fuzzy=not group.known)
     parts: list[Q.Query] = []

@@ -11,10 +11,11 @@ from whoosh import query as Q
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
+from index.clinic_names import ClinicName, clinic_phrases
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
+from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases
 from index.reader import Snapshot
 from index.schema import FACETS
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
@@ -134,7 +135,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
             return []
         return [(d, 0.0) for d in snap.tables.by_support]
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
-    is_named = [bool(g.terms) for g in parsed.groups]
+    is_named = [bool(g.terms or g.clinic) for g in parsed.groups]
     for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
         scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
         is_named.append(False)
@@ -145,7 +146,9 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
                for n, s in zip(is_named, sets, strict=True)]
     coverage = _coverage(weights, sets)
     total = sum(weights)
-    if not coverage or max(coverage.values()) < PRESENT_SHARE * total:
+    # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number").
+    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets) if g.clinic))
+    if not coverage or (max(coverage.values()) < PRESENT_SHARE * total and not clinic_pages):
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
     scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage}
@@ -157,8 +160,9 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
         for specific in (True, False):
             own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
                    if t.id in snap.ids and is_specific(g, t) == specific}
+            own |= {snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids}
             lead.append(own & set().union(*named))
-    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total}
+    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total} | clinic_pages
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
     for tier in [*lead, listed]:
@@ -166,6 +170,14 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
             seen.add(docnum)
             ranked.append((docnum, scores[docnum]))
     return ranked
+
+
+def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
+    """The phrases naming this version's clinics (computed once per version)."""
+    def compute() -> dict[tuple[str, ...], ClinicName]:
+        clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
+        return clinic_phrases(clinics, vocab, cues, frozenset(query_phrases(vocab)))
+    return snap.result(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
@@ -182,7 +194,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
            country: str | None = None) -> dict[str, Any]:
     """The contract's search object for `params` (without entry URLs: the web layer names those); NotFound past
     the last page. An emergency notice names `country`'s numbers and stands alone: no answer card beside it."""
-    parsed = parse_query(params.q, vocab, cues)
+    parsed = parse_query(params.q, vocab, cues, _clinic_phrases(snap, vocab, cues))
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
     matched = {d for d, _ in ranked}
