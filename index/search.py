@@ -26,7 +26,7 @@ MAX_RESULT_SOURCES = 5
 # Shares of the query's weight (its groups, each weighted by how rare its matches are). The best document must
 # match PRESENT_SHARE of it, or the query presents nothing: "physio for horses or dogs" shares one common word
 # with the articles. A document matching LIST_SHARE of it is listed: partial matches fall back to the best pages.
-PRESENT_SHARE = 0.45
+PRESENT_SHARE = 0.55
 LIST_SHARE = 0.25
 MAX_FACET_VALUES = 25
 DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
