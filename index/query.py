@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import yaml
 from whoosh import query as Q
 from whoosh.query import spans
 
@@ -13,7 +14,7 @@ from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.clinic_names import ClinicName, find_clinics
 from index.desk_facts import asked
 from kb.cues import Cues
-from kb.vocabulary import Term, Vocabulary, fold, phrase_key, tokens
+from kb.vocabulary import DATA_DIR, Term, Vocabulary, fold, phrase_key, tokens
 
 # How much a match in each field is worth; the entry's own name above its aliases above what articles say of it.
 NAME_BOOST = 8.0
@@ -36,6 +37,7 @@ SYNONYM_BOOST = 1.0
 NEAR_BOOST = 0.5
 NEAR_SLOP = 3  # words between
 NEAR_MAX_WORDS = 3
+WORD_SYNONYM_BOOST = 0.5  # a page's word for a query word (kb/data/query_synonyms.yaml)
 MAX_QUERY_CHARS = 200
 
 
@@ -157,9 +159,29 @@ def _acronym_ok(raw: str, terms: list[Term]) -> bool:
     return not acronyms or raw in acronyms or len(raw) >= 3
 
 
+@cache
+def word_synonyms() -> dict[str, tuple[str, ...]]:
+    """Query words to the words pages use for them (kb/data/query_synonyms.yaml)."""
+    raw = yaml.safe_load((DATA_DIR / "query_synonyms.yaml").read_text(encoding="utf-8"))
+    return {str(k).lower(): tuple(str(v) for v in vs) for k, vs in (raw.get("synonyms") or {}).items()}
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """The words pages use for a query word ("tingly": tingling, pins and needles), or ()."""
+    return word_synonyms().get(fold(word), ())
+
+
 def _word_query(word: str, exact: bool, fuzzy: bool) -> Q.Query:
     stem, plain = stemming_analyzer(), plain_analyzer()
     parts: list[Q.Query] = []
+    for synonym in synonyms_of(word):
+        words = analyse(stem, synonym)
+        for fieldname in ("name", "aliases", "evidence"):
+            boost = FIELD_BOOSTS[fieldname] * WORD_SYNONYM_BOOST
+            if len(words) > 1:
+                parts.append(Q.Phrase(fieldname, words, boost=boost))
+            elif words:
+                parts.append(Q.Term(fieldname, words[0], boost=boost))
     for fieldname, boost in FIELD_BOOSTS.items():
         analyzer = plain if fieldname == "contact" else stem
         for term in analyse(analyzer, word):

@@ -15,7 +15,7 @@ from index.clinic_names import ClinicName, clinic_phrases
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases
+from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases, synonyms_of
 from index.reader import Snapshot
 from index.schema import FACETS
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
@@ -147,7 +147,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
     coverage = _coverage(weights, sets)
     total = sum(weights)
     # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number").
-    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets) if g.clinic))
+    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True) if g.clinic))
     if not coverage or (max(coverage.values()) < PRESENT_SHARE * total and not clinic_pages):
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
@@ -187,7 +187,8 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
         if not g.terms:
             # As typed, or by its stem ("arm" is known from "arms").
             g.known = (any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
-                       or any(reader.frequency("evidence", w) for w in analyse(stemming_analyzer(), g.text)))
+                       or any(reader.frequency("evidence", w) for w in analyse(stemming_analyzer(), g.text))
+                       or bool(synonyms_of(g.text)))
 
 
 def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
