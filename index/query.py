@@ -91,9 +91,14 @@ _NOT = re.compile(r"(?<=\w)n['\u2019]t(?!\w)", re.IGNORECASE)
 _CLITIC = re.compile(r"(?<=\w)['\u2019](?:s|m|re|ve|ll|d)(?!\w)", re.IGNORECASE)
 
 
+# "my 10 year old", "a 6-year-old": a child, as pages say it.
+_CHILD_AGE = re.compile(r"\b(?:1[0-7]|[1-9])[- ]?(?:years?|yrs?)[- ]?old\b", re.IGNORECASE)
+
+
 def fold_contractions(text: str) -> str:
-    """The text with contractions folded: "doesn't" to "doesnt", "Yutaka's" to "Yutaka", "I'm" to "I"."""
-    return _CLITIC.sub("", _NOT.sub("nt", text))
+    """The text with contractions folded ("doesn't" to "doesnt", "Yutaka's" to "Yutaka", "I'm" to "I") and a
+    child's age to "child"."""
+    return _CHILD_AGE.sub("child", _CLITIC.sub("", _NOT.sub("nt", text)))
 
 
 @cache
