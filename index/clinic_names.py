@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary, phrase_key, tokens
@@ -22,6 +23,16 @@ class ClinicName:
     name: str
     id: str
     capitals: bool
+
+
+@cache
+def _vocabulary_words(vocab: Vocabulary) -> frozenset[str]:
+    return frozenset(w for key in vocab.query_phrases for w in key)
+
+
+def common_words(vocab: Vocabulary, cues: Cues) -> frozenset[str]:
+    """Words of what clinics are called and of the vocabulary's phrases: never a clinic's own name or town."""
+    return cues.words("organisation_words") | _vocabulary_words(vocab)
 
 
 def clinic_phrases(clinics: list[tuple[str, str]], vocab: Vocabulary, cues: Cues,

@@ -11,11 +11,11 @@ from whoosh import query as Q
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
-from index.clinic_names import ClinicName, clinic_phrases
+from index.clinic_names import ClinicName, clinic_phrases, common_words
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases, synonyms_of
+from index.query import Group, ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases, synonyms_of
 from index.reader import Snapshot
 from index.schema import FACETS
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
@@ -28,6 +28,7 @@ MAX_RESULT_SOURCES = 5
 # with the articles. A document matching LIST_SHARE of it is listed: partial matches fall back to the best pages.
 PRESENT_SHARE = 0.55
 LIST_SHARE = 0.25
+MIN_PLACE_LETTERS = 4  # a word of a clinic's address that names it in a query ("Boulder", "Islington")
 MAX_FACET_VALUES = 25
 DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
 NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
@@ -125,7 +126,29 @@ def _coverage(weights: list[float], sets: list[set[int]]) -> dict[int, float]:
     return dict(out)
 
 
-def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
+def _presentable(coverage: dict[int, float], sets: list[set[int]], is_named: list[bool], total: float) -> bool:
+    """Whether some document matches more than PRESENT_SHARE of the query, and a vocabulary term it names or two
+    of its words: "root canal" is not a page that says "nerve root" and another that says "spinal canal"."""
+    named = set().union(*(s for n, s in zip(is_named, sets, strict=True) if n))
+    need = min(2, len(sets))
+    return any(c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets) >= need)
+               for d, c in coverage.items())
+
+
+def _address_matches(snap: Snapshot, group: Group, common: frozenset[str]) -> set[int]:
+    """The clinic entries whose contact facts (address, town) hold a free word of the query that is no
+    vocabulary word and no word of what clinics are called (`common`: "therapy", "massage")."""
+    if group.terms or group.clinic:
+        return set()
+    found: set[int] = set()
+    for word in analyse(plain_analyzer(), group.text):
+        if len(word) >= MIN_PLACE_LETTERS and not word.isdigit() and word not in common:
+            found |= set(leaf_scores(snap, Q.Term("contact", word)))
+    return {d for d in found if "clinic" in snap.facets[d].get("kind", ())}
+
+
+def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
+                   common: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
     """Matches before facet filters: the entries the query names, then every document matching enough of the
     query, by how much of it (each group weighted by how rare its matches are) and then by score. Nothing at all
     when no document matches enough of the query: a query whose only matches share a common word with it (or
@@ -146,9 +169,11 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) ->
                for n, s in zip(is_named, sets, strict=True)]
     coverage = _coverage(weights, sets)
     total = sum(weights)
-    # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number").
-    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True) if g.clinic))
-    if not coverage or (max(coverage.values()) < PRESENT_SHARE * total and not clinic_pages):
+    # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number"), and
+    # so do the clinics whose address holds a word of it ("Islington osteopath opening times").
+    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True)
+                                 if g.clinic), *(_address_matches(snap, g, common) for g in parsed.groups))
+    if not clinic_pages and not _presentable(coverage, sets, is_named, total):
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
     scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage}
@@ -197,7 +222,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     the last page. An emergency notice names `country`'s numbers and stands alone: no answer card beside it."""
     parsed = parse_query(params.q, vocab, cues, _clinic_phrases(snap, vocab, cues))
     _mark_unknown_words(snap, parsed)
-    ranked = ranked_matches(snap, parsed, params)
+    ranked = ranked_matches(snap, parsed, params, common_words(vocab, cues))
     matched = {d for d, _ in ranked}
     filters = _filters(params)
     allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], filters)]
