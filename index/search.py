@@ -119,16 +119,16 @@ def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
 
 def _coverage(weights: list[float], sets: list[set[int]]) -> dict[int, float]:
     """Per matching document, the weight of the query's groups it matches."""
-    out: Counter[int] = Counter()
+    out: dict[int, float] = {}
     for w, found in zip(weights, sets, strict=True):
         for d in found:
-            out[d] += w
-    return dict(out)
+            out[d] = out.get(d, 0.0) + w
+    return out
 
 
 def _presentable(coverage: dict[int, float], sets: list[set[int]], is_named: list[bool], total: float) -> bool:
     """Whether some document matches more than PRESENT_SHARE of the query, and a vocabulary term it names or two
-    of its words: "root canal" is not a page that says "nerve root" and another that says "spinal canal"."""
+    of its words: a page that only says "spinal canal" is no answer to "root canal"."""
     named = set().union(*(s for n, s in zip(is_named, sets, strict=True) if n))
     need = min(2, len(sets))
     return any(c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets) >= need)
