@@ -176,7 +176,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
     if not clinic_pages and not _presentable(coverage, sets, is_named, total):
         return []
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
-    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage}
+    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage.keys() | clinic_pages}
     lead: list[set[int]] = []
     named = [s for n, s in zip(is_named, sets, strict=True) if n]
     if named:
@@ -191,7 +191,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
     for tier in [*lead, listed]:
-        for docnum in sorted(tier - seen, key=lambda d: (-round(coverage[d], 1), -scores[d], d)):
+        for docnum in sorted(tier - seen, key=lambda d: (-round(coverage.get(d, 0.0), 1), -scores[d], d)):
             seen.add(docnum)
             ranked.append((docnum, scores[docnum]))
     return ranked
