@@ -26,13 +26,13 @@ class ClinicName:
 
 
 @cache
-def _vocabulary_words(vocab: Vocabulary) -> frozenset[str]:
-    return frozenset(w for key in vocab.query_phrases for w in key)
+def _common_words(vocab: Vocabulary, organisation_words: frozenset[str]) -> frozenset[str]:
+    return organisation_words | frozenset(w for key in vocab.query_phrases for w in key)
 
 
 def common_words(vocab: Vocabulary, cues: Cues) -> frozenset[str]:
     """Words of what clinics are called and of the vocabulary's phrases: never a clinic's own name or town."""
-    return cues.words("organisation_words") | _vocabulary_words(vocab)
+    return _common_words(vocab, cues.words("organisation_words"))
 
 
 def clinic_phrases(clinics: list[tuple[str, str]], vocab: Vocabulary, cues: Cues,

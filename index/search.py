@@ -198,11 +198,12 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
 
 
 def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
-    """The phrases naming this version's clinics (computed once per version)."""
+    """The phrases naming this version's clinics (computed once per version, kept with the terms' scores: like
+    them, they are what any query of this version reads)."""
     def compute() -> dict[tuple[str, ...], ClinicName]:
         clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
         return clinic_phrases(clinics, vocab, cues, frozenset(query_phrases(vocab)))
-    return snap.result(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
+    return snap.scores.get_or_compute(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
