@@ -106,7 +106,9 @@ def query_phrases(vocab: Vocabulary) -> dict[tuple[str, ...], list[Term]]:
     """The vocabulary's query phrases keyed as a folded query is ("cant lift my arm"): contractions folded."""
     out: dict[tuple[str, ...], list[Term]] = {}
     for key, terms in vocab.query_phrases.items():
-        folded = phrase_key(fold_contractions(" ".join(key).replace(" t ", "'t ").replace(" s ", "'s ")))
+        # The key's words as the phrase had them: "can t" was "can't", "golfer s" was "golfer's".
+        text = re.sub(r" (t|s)(?= |$)", r"'\1", " ".join(key))
+        folded = phrase_key(fold_contractions(text))
         for term in terms:
             if term not in out.setdefault(folded or key, []):
                 out[folded or key].append(term)
