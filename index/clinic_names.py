@@ -35,13 +35,18 @@ def common_words(vocab: Vocabulary, cues: Cues) -> frozenset[str]:
     return _common_words(vocab, cues.words("organisation_words"))
 
 
+@cache
+def _words(keys: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(w for key in keys for w in key)
+
+
 def clinic_phrases(clinics: list[tuple[str, str]], vocab: Vocabulary, cues: Cues,
                    vocab_keys: frozenset[tuple[str, ...]]) -> dict[tuple[str, ...], ClinicName]:
     """Phrase keys naming the clinics (name, entry id): each whole name (up to a colon, comma or dash), and its
     leading words ("Dayspring" for Dayspring Laser Dentistry) when they start with a word that is no vocabulary
     word, no organisation word and no intent word. A phrase two clinics share, or a vocabulary phrase, names none."""
     common = cues.words("organisation_words") | cues.words("query_stopwords")
-    vocab_words = {w for key in vocab_keys for w in key}
+    vocab_words = _words(vocab_keys)
     out: dict[tuple[str, ...], ClinicName | None] = {}
     for name, entry_id in clinics:
         key = phrase_key(_NAME_END.split(name, 1)[0])

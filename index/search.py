@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import cache
 from typing import Any
 
 from whoosh import query as Q
@@ -197,12 +198,17 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
     return ranked
 
 
+@cache
+def _phrase_keys(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
+    return frozenset(query_phrases(vocab))
+
+
 def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
     """The phrases naming this version's clinics (computed once per version, kept with the terms' scores: like
     them, they are what any query of this version reads)."""
     def compute() -> dict[tuple[str, ...], ClinicName]:
         clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
-        return clinic_phrases(clinics, vocab, cues, frozenset(query_phrases(vocab)))
+        return clinic_phrases(clinics, vocab, cues, _phrase_keys(vocab))
     return snap.scores.get_or_compute(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
 
 
