@@ -9,7 +9,10 @@ from nltk.stem.snowball import SnowballStemmer
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
-_TOKENS = r"\w+(?:['’]\w+)?"
+# Chinese, Japanese and Korean script runs are written without spaces between words: each character is a token, so
+# a query's characters meet a page's whatever the word boundaries (as Lucene's CJK analysis does with bigrams).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKENS = rf"[{_CJK}]|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)?"
 WORD = re.compile(_TOKENS)  # a word as the analyzers see it, for code that splits text itself
 
 
@@ -26,7 +29,7 @@ def snowball_stem(word: str) -> str:
 
 def stemming_analyzer():
     """Words, lower-cased, accents folded, English stop words removed, Snowball-stemmed."""
-    return (RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter()
+    return (RegexTokenizer(_TOKENS) | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(minsize=1)
             | StemFilter(stemfn=snowball_stem, cachesize=50000))
 
 

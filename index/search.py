@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import cache
 from typing import Any
 
 from whoosh import query as Q
 
-from index.analysis import analyse, plain_analyzer
+from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
+from index.clinic_names import ClinicName, clinic_phrases, common_words
 from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
-from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
+from index.query import Group, ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases, synonyms_of
 from index.reader import Snapshot
 from index.schema import FACETS
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
@@ -22,10 +24,12 @@ from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
 MAX_RESULT_SOURCES = 5
-# A query with no vocabulary term still finds documents matching most of its words ("heel hurts first step
-# out of bed"), but never fewer than two of them: one shared word is how out-of-scope queries leak in.
-MIN_FREE_WORDS_FOR_PARTIAL = 2
-PARTIAL_MATCH_SHARE = 40  # percent of the free words
+# Shares of the query's weight (its groups, each weighted by how rare its matches are). The best document must
+# match PRESENT_SHARE of it, or the query presents nothing: "physio for horses or dogs" shares one common word
+# with the articles. A document matching LIST_SHARE of it is listed: partial matches fall back to the best pages.
+PRESENT_SHARE = 0.55
+LIST_SHARE = 0.25
+MIN_PLACE_LETTERS = 4  # a word of a clinic's address that names it in a query ("Boulder", "Islington")
 MAX_FACET_VALUES = 25
 DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
 NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
@@ -114,57 +118,98 @@ def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
     return dict(total)
 
 
-def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
-    """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
-    matching every part of the query, then every named term, then any named term; with no named term, then the
-    documents matching most of the free words. One scored search ranks them all."""
+def _coverage(weights: list[float], sets: list[set[int]]) -> dict[int, float]:
+    """Per matching document, the weight of the query's groups it matches."""
+    out: dict[int, float] = {}
+    for w, found in zip(weights, sets, strict=True):
+        for d in found:
+            out[d] = out.get(d, 0.0) + w
+    return out
+
+
+def _presentable(coverage: dict[int, float], sets: list[set[int]], is_named: list[bool], total: float) -> bool:
+    """Whether some document matches more than PRESENT_SHARE of the query, and a vocabulary term it names or two
+    of its words: a page that only says "spinal canal" is no answer to "root canal"."""
+    named = set().union(*(s for n, s in zip(is_named, sets, strict=True) if n))
+    need = min(2, len(sets))
+    return any(c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets) >= need)
+               for d, c in coverage.items())
+
+
+def _address_matches(snap: Snapshot, group: Group, common: frozenset[str]) -> set[int]:
+    """The clinic entries whose contact facts (address, town) hold a free word of the query that is no
+    vocabulary word and no word of what clinics are called (`common`: "therapy", "massage")."""
+    if group.terms or group.clinic:
+        return set()
+    found: set[int] = set()
+    for word in analyse(plain_analyzer(), group.text):
+        if len(word) >= MIN_PLACE_LETTERS and not word.isdigit() and word not in common:
+            found |= set(leaf_scores(snap, Q.Term("contact", word)))
+    return {d for d in found if "clinic" in snap.facets[d].get("kind", ())}
+
+
+def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
+                   common: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
+    """Matches before facet filters: the entries the query names, then every document matching enough of the
+    query, by how much of it (each group weighted by how rare its matches are) and then by score. Nothing at all
+    when no document matches enough of the query: a query whose only matches share a common word with it (or
+    whose topic only page furniture named, which is not indexed) presents nothing."""
     if not parsed.groups and not parsed.desk:
         if not params.filters:
             return []
         return [(d, 0.0) for d in snap.tables.by_support]
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
-    is_named = [bool(g.terms) for g in parsed.groups]
+    is_named = [bool(g.terms or g.clinic) for g in parsed.groups]
     for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
         scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
         is_named.append(False)
     sets = [set(s) for s in scored]
+    # A group's weight: how rare its matches are (a word nothing matches weighs most: the query is about it).
+    n_docs = max(1, snap.searcher.doc_count())
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+               for n, s in zip(is_named, sets, strict=True)]
+    coverage = _coverage(weights, sets)
+    total = sum(weights)
+    # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number"), and
+    # so do the clinics whose address holds a word of it ("Islington osteopath opening times").
+    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True)
+                                 if g.clinic), *(_address_matches(snap, g, common) for g in parsed.groups))
+    if not clinic_pages and not _presentable(coverage, sets, is_named, total):
+        return []
+    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
+    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage.keys() | clinic_pages}
+    lead: list[set[int]] = []
     named = [s for n, s in zip(is_named, sets, strict=True) if n]
-    free = [s for n, s in zip(is_named, sets, strict=True) if not n]
-    tiers: list[set[int]] = []
     if named:
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
         # ("massage" for Massage therapy).
         for specific in (True, False):
             own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
                    if t.id in snap.ids and is_specific(g, t) == specific}
-            tiers.append(own & set().union(*named))
-    tiers.append(set.intersection(*sets) if sets else set())
-    if named:
-        tiers.append(set.intersection(*named))
-        tiers.append(set().union(*named))
-    elif len(free) >= MIN_FREE_WORDS_FOR_PARTIAL:
-        counts = Counter(d for s in free for d in s)
-        need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free) * PARTIAL_MATCH_SHARE // 100))
-        tiers.append({d for d, n in counts.items() if n >= need})
-    union = set().union(*tiers)
-    if not union:
-        return []
-    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
-    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
-    # After the entries the query names, documents (entries and articles alike) by how much of the query they
-    # match, then by score: a page matching four of five words beats one matching a named term alone.
-    n_docs = max(1, snap.searcher.doc_count())
-    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
-               for n, s in zip(is_named, sets, strict=True)]
-    coverage = {d: round(sum(w for w, s in zip(weights, sets, strict=True) if d in s), 1) for d in union}
-    lead = tiers[:2] if named else []
+            own |= {snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids}
+            lead.append(own & set().union(*named))
+    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total} | clinic_pages
     seen: set[int] = set()
     ranked: list[tuple[int, float]] = []
-    for tier in [*lead, union]:
-        for docnum in sorted(tier - seen, key=lambda d: (-coverage[d], -scores.get(d, 0.0), d)):
+    for tier in [*lead, listed]:
+        for docnum in sorted(tier - seen, key=lambda d: (-round(coverage.get(d, 0.0), 1), -scores[d], d)):
             seen.add(docnum)
-            ranked.append((docnum, scores.get(docnum, 0.0)))
+            ranked.append((docnum, scores[docnum]))
     return ranked
+
+
+@cache
+def _phrase_keys(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
+    return frozenset(query_phrases(vocab))
+
+
+def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
+    """The phrases naming this version's clinics (computed once per version, kept with the terms' scores: like
+    them, they are what any query of this version reads)."""
+    def compute() -> dict[tuple[str, ...], ClinicName]:
+        clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
+        return clinic_phrases(clinics, vocab, cues, _phrase_keys(vocab))
+    return snap.scores.get_or_compute(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
@@ -172,16 +217,19 @@ def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
     reader = snap.searcher.reader()
     for g in parsed.groups:
         if not g.terms:
-            g.known = any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
+            # As typed, or by its stem ("arm" is known from "arms").
+            g.known = (any(reader.frequency("text_plain", w) for w in analyse(plain_analyzer(), g.text))
+                       or any(reader.frequency("evidence", w) for w in analyse(stemming_analyzer(), g.text))
+                       or bool(synonyms_of(g.text)))
 
 
 def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
            country: str | None = None) -> dict[str, Any]:
     """The contract's search object for `params` (without entry URLs: the web layer names those); NotFound past
     the last page. An emergency notice names `country`'s numbers and stands alone: no answer card beside it."""
-    parsed = parse_query(params.q, vocab, cues)
+    parsed = parse_query(params.q, vocab, cues, _clinic_phrases(snap, vocab, cues))
     _mark_unknown_words(snap, parsed)
-    ranked = ranked_matches(snap, parsed, params)
+    ranked = ranked_matches(snap, parsed, params, common_words(vocab, cues))
     matched = {d for d, _ in ranked}
     filters = _filters(params)
     allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], filters)]

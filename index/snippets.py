@@ -57,6 +57,7 @@ def query_stems(parsed: ParsedQuery, corrected: str | None, generic: frozenset[s
 
 _NEVER_QUOTED = ("heading", "title")  # a heading answers nothing: it names what a section is about
 _SNIPPET_TRIES = 3  # sentences of the first source read to find a snippet no earlier result shows
+_QUOTE_TRIES = 2  # sentences of each other source read to quote an answer rather than a question
 _CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
 
 
@@ -87,6 +88,10 @@ def passage_scores(postings: PassagePostings, stems: Stems) -> dict[int, int]:
     return scores
 
 
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().rstrip("*_\"'”’)").endswith("?")
+
+
 def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int,
                    avoid: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """The entry's first `limit` sources, each quoting its article's best sentence for the query, best first;
@@ -111,9 +116,11 @@ def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, lim
     for rank, n in enumerate(order):
         src = view.source(n)
         if n in candidates:
-            tries = candidates[n][:_SNIPPET_TRIES] if rank == 0 and avoid else candidates[n][:1]
+            tries = candidates[n][:_SNIPPET_TRIES if rank == 0 else _QUOTE_TRIES]
             passages = [view.passage(i) for _, i in tries]
-            p = next((p for p in passages if p["sentence"] not in avoid), passages[0])
+            # A question ("Can I use my health insurance?") asks what the next sentence answers: quote an answer.
+            p = next((p for p in passages if p["sentence"] not in avoid and not _is_question(p["sentence"])),
+                     next((p for p in passages if p["sentence"] not in avoid), passages[0]))
             src.update(section=p["section"], sentence=p["sentence"])
             if "anchor" in p:
                 src["anchor"] = p["anchor"]

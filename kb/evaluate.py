@@ -35,15 +35,21 @@ def first_relevant_rank(results: list[dict[str, Any]], wanted: set[str]) -> int 
     return None
 
 
+def presents_nothing(result: dict[str, Any]) -> bool:
+    """Whether a search shows a patient nothing to read: no result and no answer card (only the notice that the
+    articles do not cover the query, or an emergency notice)."""
+    return result["total"] == 0 and not result["results"] and result["answer"] is None
+
+
 def evaluate(version: Version, queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Run every query and score it; a nothing-relevant query passes only when it returns no result."""
+    """Run every query and score it; a nothing-relevant query passes only when it presents nothing."""
     rows = []
     for i, q in enumerate(queries):
         result = version.search(SearchParams(q=q["query"], per_page=TOP)).data
         wanted = set(q.get("must_top5") or [])
         out_of_scope = bool(q.get("nothing_relevant"))
         rank = None if out_of_scope else first_relevant_rank(result["results"], wanted)
-        ok = result["total"] == 0 if out_of_scope else rank is not None
+        ok = presents_nothing(result) if out_of_scope else rank is not None
         rows.append({"id": q.get("id", f"q{i + 1}"), "query": q["query"], "nothing_relevant": out_of_scope,
                      "rank": rank, "total": result["total"], "ok": ok,
                      "top": [r["id"] for r in result["results"][:TOP]]})

@@ -2,8 +2,9 @@
 each part's queries.json run through kb.evaluate, floors asserted so nothing slips back.
 
 The pages are other people's text and stay beside the project, never in it; set KB_REAL_CORPUS to read them from
-elsewhere. The floors are what the code reaches today; GOALS are the issue's bars (hit@5 0.90, MRR 0.80, every
-nothing-relevant query presenting nothing), printed beside them.
+elsewhere. The floors sit a little below what the code reaches (measured: a 1.000/0.898, b 0.906/0.885,
+c 1.000/0.914); every part meets the issue's bars (hit@5 0.90, MRR 0.80), and every nothing-relevant query
+presents nothing (kb.evaluate.presents_nothing: no result, no answer card).
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from kb.evaluate import evaluate, load_queries
+from index.params import SearchParams
+from kb.evaluate import evaluate, load_queries, presents_nothing
 from kb.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_CORPUS = Path(os.environ.get("KB_REAL_CORPUS") or ROOT.parent / "shared" / "corpus")
 PARTS = ("a", "b", "c")
-# (hit@5, MRR, out-of-scope queries presenting nothing) reached per part; raise them as search improves.
-FLOORS = {"a": (0.77, 0.65, 0), "b": (0.84, 0.80, 0), "c": (0.82, 0.76, 0)}
-GOALS = (0.90, 0.80, "all")
+# (hit@5, MRR) per part: a little below what is reached; raise them as search improves.
+FLOORS = {"a": (0.96, 0.88), "b": (0.90, 0.86), "c": (0.95, 0.89)}
+GOALS = (0.90, 0.80)
 
 pytestmark = pytest.mark.skipif(not all((REAL_CORPUS / p / "queries.json").is_file() for p in PARTS),
                                 reason=f"the real-page corpus is not at {REAL_CORPUS} (set KB_REAL_CORPUS)")
@@ -38,20 +40,28 @@ def real_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 def test_real_page_queries_meet_their_floors(real_kb: KnowledgeBase, part: str) -> None:
     report = evaluate(real_kb.current(), load_queries(REAL_CORPUS / part / "queries.json"))
     s = report["summary"]
-    hit, mrr, oos = FLOORS[part]
+    hit, mrr = FLOORS[part]
     print(f"\npart {part}: hit@5 {s['hit_at_5']:.3f} (floor {hit}, goal {GOALS[0]}), MRR {s['mrr']:.3f} "
-          f"(floor {mrr}, goal {GOALS[1]}), out-of-scope {s['out_of_scope_ok']}/{s['out_of_scope']} "
-          f"(floor {oos}, goal {GOALS[2]})")
+          f"(floor {mrr}, goal {GOALS[1]}), out-of-scope {s['out_of_scope_ok']}/{s['out_of_scope']}")
     misses = [(r["id"], r["query"], r["top"]) for r in report["queries"] if not r["ok"]]
-    assert s["hit_at_5"] >= hit, misses
-    assert s["mrr"] >= mrr, misses
-    assert s["out_of_scope_ok"] >= oos, misses
+    assert s["hit_at_5"] >= max(hit, GOALS[0]), misses
+    assert s["mrr"] >= max(mrr, GOALS[1]), misses
+    assert s["out_of_scope_ok"] == s["out_of_scope"], misses
+
+
+def test_nothing_relevant_queries_present_nothing(real_kb: KnowledgeBase) -> None:
+    """A query whose topic only page furniture names, or that shares one common word with the articles, shows no
+    result and no answer card: the notice says the articles do not cover it."""
+    queries = [q for p in PARTS for q in load_queries(REAL_CORPUS / p / "queries.json") if q["nothing_relevant"]]
+    assert queries
+    for q in queries:
+        found = real_kb.current().search(SearchParams(q=q["query"])).data
+        assert presents_nothing(found), (q["id"], q["query"], [r["id"] for r in found["results"]])
+        assert found["notice"] and found["notice"]["kind"] in ("no_results", "emergency"), q["query"]
 
 
 def test_article_results_count_as_their_own_source(real_kb: KnowledgeBase) -> None:
     """An article result's sources hold the article itself, once, so kb eval counts it directly."""
-    from index.params import SearchParams
-
     found = real_kb.current().search(SearchParams(q="massage price 60 minutes", per_page=10)).data
     articles = [r for r in found["results"] if r["kind"] == "article"]
     assert articles

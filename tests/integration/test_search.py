@@ -18,6 +18,10 @@ def search(kb: Version, q: str, **filters: list[str]) -> dict[str, Any]:
     return kb.search(parse_params({"q": q}, filters)).data
 
 
+def ids(result: dict[str, Any]) -> list[str]:
+    return [r["id"] for r in result["results"]]
+
+
 @pytest.mark.parametrize(("query", "first"), [
     ("sciatica", "condition-sciatica"),
     ("sciatia massage help", "condition-sciatica"),
@@ -91,6 +95,29 @@ def test_out_of_scope_queries_return_nothing_with_suggestions(sample_kb: Version
     assert (result["total"], result["results"], result["answer"]) == (0, [], None)
     assert result["notice"]["kind"] == "no_results"
     assert result["notice"]["suggestions"]
+
+
+@pytest.mark.parametrize("query", ["massage for my labrador", "physio for horses or dogs",
+                                   "sciatica treatment for my parrot"])
+def test_a_query_sharing_only_a_common_word_presents_nothing(sample_kb: Version, query: str) -> None:
+    """The articles say nothing of the query's topic; the word they share with it is no answer."""
+    result = search(sample_kb, query)
+    assert (result["total"], result["results"], result["answer"], result["notice"]["kind"]) == (
+        0, [], None, "no_results")
+
+
+def test_partial_matches_fall_back_to_the_best_pages(sample_kb: Version) -> None:
+    """'pinched nerve leg pain' names two terms; the pages that match most of it follow the entries it names."""
+    result = search(sample_kb, "pinched nerve leg pain")
+    assert ids(result)[:2] == ["condition-pinched-nerve", "condition-leg-pain"]
+    assert result["total"] >= 10 and any(r["kind"] == "article" for r in result["results"])
+
+
+def test_a_front_desk_answer_quotes_the_answer_not_the_question(sample_kb: Version) -> None:
+    answer = search(sample_kb, "do you take insurance")["answer"]
+    assert answer["fact"] == "insurance"
+    assert not answer["quote"]["sentence"].endswith("?")
+    assert "insurers" in answer["quote"]["sentence"]
 
 
 def facet(result: dict[str, Any], name: str) -> dict[str, tuple[int, bool]]:

@@ -78,3 +78,63 @@ def test_query_syntax_is_just_text(vocab: Vocabulary) -> None:
     parsed = qb.parse_query('name:"sciatica" AND( * OR', vocab, load_cues())
     assert [g.text for g in parsed.groups] == ["name", "sciatica"]
     assert qb.build_query(qb.parse_query("the of and", vocab, load_cues())) is Q.NullQuery
+
+
+def test_contractions_are_one_word_and_never_the_search(vocab: Vocabulary) -> None:
+    assert qb.fold_contractions("doesn't it's Yutaka's I’m won't") == "doesnt it Yutaka I wont"
+    assert groups(vocab, "gentle osteopath who doesn't crack your joints") == [
+        ("gentle", []), ("osteopath", ["Osteopathic manipulative treatment"]), ("crack", []), ("joints", [])]
+    # A vocabulary phrase with an apostrophe meets the query with or without it.
+    assert groups(vocab, "i cant lift my arm") == groups(vocab, "I can't lift my arm") == [
+        ("cant lift my arm", ["Frozen shoulder"])]
+
+
+def test_yaml_booleans_and_english_function_words_are_intent_words(vocab: Vocabulary) -> None:
+    # "on" is quoted in cues.yaml: bare, YAML would read it as true.
+    assert groups(vocab, "open on Wednesday as well as Thursday too") == [
+        ("Wednesday", []), ("well", []), ("Thursday", [])]
+
+
+def test_a_childs_age_is_a_child(vocab: Vocabulary) -> None:
+    assert groups(vocab, "my 10 year old has heel pain") == [("child", []), ("heel pain", ["Plantar fasciitis"])]
+    assert qb.fold_contractions("a 6-year-old") == "a child"
+
+
+def test_a_patients_word_also_matches_the_words_pages_print(vocab: Vocabulary) -> None:
+    assert qb.synonyms_of("Tingly") == ("tingling", "tingle", "pins and needles")
+    built = qb.group_query(qb.parse_query("tingly", vocab, load_cues()).groups[0])
+    phrases = {(p.fieldname, tuple(p.words)) for p in built.leaves() if isinstance(p, Q.Phrase)}
+    assert ("evidence", ("pin", "needl")) in phrases
+    terms = {(t.fieldname, t.text) for t in built.leaves() if isinstance(t, Q.Term)}
+    assert {("evidence", "tingl"), ("evidence", "ting")} <= terms  # "tingling", and "tingly" as typed
+
+
+def test_a_named_term_matches_its_aliases_and_its_words_close_together(vocab: Vocabulary) -> None:
+    built = qb.group_query(qb.parse_query("rolled my ankle", vocab, load_cues()).groups[0])
+    phrases = {tuple(p.words) for p in built.leaves() if isinstance(p, Q.Phrase) and p.fieldname == "evidence"}
+    assert ("sprain", "ankl") in phrases  # the alias "sprained ankle"
+    near = [q for q in built.children() if isinstance(q, qb.spans.SpanNear2)]
+    assert [(q.slop, q.ordered, [t.text for t in q.qs]) for q in near] == [(qb.NEAR_SLOP, False, ["ankl", "sprain"])]
+
+
+def test_clinic_names_in_a_query(vocab: Vocabulary) -> None:
+    from index.clinic_names import clinic_phrases, find_clinics
+
+    cues = load_cues()
+    table = clinic_phrases([("Open Path Massage", "clinic-open-path-massage"),
+                            ("Dayspring Laser Dentistry", "clinic-dayspring-laser-dentistry"),
+                            ("Trigger Point Massage Therapy", "clinic-trigger-point-massage-therapy"),
+                            ("Green Dentistry: Root & Restore", "clinic-green-dentistry-root-restore")],
+                           vocab, cues, frozenset(qb.query_phrases(vocab)))
+    def named(text: str) -> list[str]:
+        return [text[start:end] for start, end, _ in find_clinics(text, table)]
+    assert named("does Open Path Massage travel to you") == ["Open Path Massage"]
+    assert named("open path massage hours") == ["open path massage"]  # a whole name in any case
+    assert named("Dayspring emergency number") == ["Dayspring"]  # its leading word, typed in capitals
+    assert named("dayspring emergency number") == []
+    assert named("Green Dentistry close on friday") == ["Green Dentistry"]  # the name ends at its colon
+    assert named("Trigger Point massage for knots") == []  # a vocabulary term starts it: no short name
+    # A clinic's name is never read as intent: "Open" asks nothing about opening hours.
+    parsed = qb.parse_query("Open Path Massage in King of Prussia", vocab, cues, table)
+    assert (parsed.desk, parsed.contact, [(g.text, g.clinic is not None) for g in parsed.groups]) == (
+        [], False, [("Open Path Massage", True), ("King", False), ("Prussia", False)])

@@ -173,6 +173,29 @@ def test_a_word_in_the_name_outranks_an_alias_the_summary_and_the_evidence(tmp_p
 # --- facets ---------------------------------------------------------------------------------------------------
 
 
+def test_a_query_sharing_one_word_with_the_articles_presents_nothing(kb: Version) -> None:
+    """'sciatica for horses or dogs': no article says anything of horses or dogs, so the best match holds a small
+    share of what the query asks (the words nothing matches weigh most). No result, no answer: the notice."""
+    result = search(kb, "sciatica for horses or dogs")
+    assert (result["total"], result["results"], result["answer"], result["notice"]["kind"]) == (0, [], None,
+                                                                                              "no_results")
+
+
+def test_a_page_matching_one_of_two_words_presents_nothing(kb: Version) -> None:
+    """'desk sleeping': no page says both; a page with one of two words is no answer, however rare the word.
+    'neck desk' is (Neck pain's article says both)."""
+    assert search(kb, "desk sleeping")["total"] == 0
+    assert ids(search(kb, "neck desk"))[0] == "condition-neck-pain"
+
+
+def test_a_clinic_named_or_its_town_finds_the_clinic_first(kb: Version) -> None:
+    """A clinic's name, or a word of its address no vocabulary term uses, names the clinic: its entry leads, and
+    the words never become intent ("Willow Massage" is no question about massage)."""
+    assert ids(search(kb, "Willow Massage phone"))[0] == "clinic-willow-massage"
+    assert ids(search(kb, "Salem opening hours"))[0] == "clinic-willow-massage"
+    assert search(kb, "Salem opening hours")["answer"]["clinics"] == [WILLOW_CARD]
+
+
 def test_filters_alone_browse_with_or_within_a_facet(kb: Version) -> None:
     """Two kinds selected: either kind passes, most-backed entries first (two articles each, then Swedish massage's
     one; ties in id order). The kind facet counts every entry as if no kind were selected."""
