@@ -217,6 +217,10 @@ class IndexHandle:
             self._close_retired()
             return self._refresh(self._snapshot)
 
+    def expire(self) -> None:
+        """Look at CURRENT on the next `snapshot()` (after this process published a version)."""
+        self._checked = float("-inf")
+
     def _refresh(self, current: Snapshot | None) -> Snapshot:
         try:
             version = self.data.current()

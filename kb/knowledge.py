@@ -67,7 +67,9 @@ class KnowledgeBase:
     def ingest(self, sources: list[Path], add: bool = False, strict: bool = False,
                progress: Callable[[int, int], None] | None = None, site: str | None = None) -> pipeline.IngestReport:
         """Read `sources` and publish a new version (kb/pipeline.py); with `site`, as that site's content."""
-        return pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress, site=site)
+        report = pipeline.ingest(self.data, sources, self.vocab, add=add, strict=strict, progress=progress, site=site)
+        self.handle.expire()  # this process published it: its next read must not wait out the check interval
+        return report
 
     @property
     def root(self) -> Path:
