@@ -9,6 +9,7 @@ from typing import Literal
 from ingest.clinic_facts import clinic_facts
 from ingest.items import (
     MAX_DISCOVERED_WORDS,
+    coordinated_parts,
     display_name,
     eased_condition,
     loose_match,
@@ -29,6 +30,7 @@ _DISCOVERABLE = ("condition", "benefit", "technique")  # kinds an unknown list i
 _ENUMERATION = re.compile(r"(?:,?\s+(?:such as|including|like)\s*:?|:)\s+", re.IGNORECASE)
 _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
+MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
@@ -49,6 +51,7 @@ class _Extractor:
         self.cautions: list[tuple[str, str, list[str]]] = []
         self.treat = cues.pattern("treatment_verbs")
         self.warns = cues.pattern("caution_sentence")
+        self.speaks_of_conditions = cues.pattern("condition_context")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
 
@@ -147,16 +150,36 @@ class _Extractor:
                     if tech is not term:
                         self.relations.append((tech.id, term.id, self._evidence(section, tech, heading)))
         lead_in = ""
+        list_kinds = self._list_kinds(section.blocks)
         for block in section.blocks:
+            if block.kind == "item" and block.text.rstrip().endswith(":") and self.contexts(block.text):
+                lead_in = block.text  # "We specialise in the treatment of:" written as the list's first item
+                continue
             if block.kind == "item":
-                # Nearest first: the item's own heading, the sentence leading into the list, the headings above.
-                nearness = [contexts, self.contexts(lead_in), inherited]
+                # Nearest first: the item's own heading, the sentence leading into the list, what most of the
+                # list's items name, the headings above.
+                nearness = [contexts, self.contexts(lead_in), list_kinds.get(block.list_id, frozenset()), inherited]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
                 lead_in = block.text
                 for sentence in split_sentences(block.text):
                     self._sentence(sentence, heading, contexts, heading_techniques)
+
+    def _list_kinds(self, blocks: list[Block]) -> dict[int | None, frozenset[str]]:
+        """The kinds most items of a list name (at least half of three or more): a list of conditions is one even
+        without a heading saying so, and its unknown items are read as conditions too."""
+        by_list: dict[int | None, list[str]] = {}
+        for block in blocks:
+            if block.kind == "item" and not block.text.rstrip().endswith(":"):
+                by_list.setdefault(block.list_id, []).append(block.text)
+        out: dict[int | None, frozenset[str]] = {}
+        for list_id, texts in by_list.items():
+            if len(texts) < MIN_LIST_ITEMS or list_id is None:
+                continue
+            named = [{m.term.kind for m in self.find(strip_item(t, self.cues))} for t in texts]
+            out[list_id] = frozenset(k for k in _DISCOVERABLE if 2 * sum(k in n for n in named) >= len(texts))
+        return out
 
     def _enumeration(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
         """"techniques such as: Deep tissue, Neuromuscular, Hot stone": an inline list after a lead-in naming a kind
@@ -209,6 +232,8 @@ class _Extractor:
         if self.warns.search(sentence):  # "see a doctor before booking if you have a severe sudden headache"
             self.caution(heading, sentence)
             return
+        if "condition" not in contexts and self.speaks_of_conditions.search(sentence):
+            contexts = contexts | {"condition"}  # "helps with migraines": the sentence itself says what it lists
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
         self._enumeration(sentence, heading, contexts, techniques)
         if not terms:
@@ -229,6 +254,12 @@ class _Extractor:
             return
         text = strip_item(block.text, self.cues)
         matches = self.find(text, contexts)
+        if discover and evidence is None:
+            parts = coordinated_parts(text, matches, self.cues)
+            if len(parts) > 1:  # "Migraines and headaches", "Tinnitus and deafness": each part is an item
+                for part in parts:
+                    self._item(Block("item", part, block.list_id), heading, nearness, techniques, block.text)
+                return
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:

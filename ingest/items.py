@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.cues import Cues
-from kb.vocabulary import Term, Vocabulary, fold, phrase_key
+from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
 
 MAX_DISCOVERED_WORDS = 8
 
@@ -22,6 +22,27 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
         return False
     starts = cues.words("not_name_starts") - ({"a", "an"} if kind == "benefit" else set())
     return not (set(words) & cues.words("not_name_words") or words[0] in starts)
+
+
+_COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s&\s|\s+and\s+|\s+or\s+|\s*/\s*)\s*", re.IGNORECASE)
+MAX_PART_WORDS = 4
+
+
+def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
+    """The names a short list item joins with "and", "or", "&", "/" or commas ("Migraines and headaches" → both),
+    or just the item: when a known name spans the joint ("Pins and needles"), when a part is a lone modifier
+    ("Neck and shoulder pain") or when a part is too long to be a name."""
+    if len(text.split()) > MAX_DISCOVERED_WORDS:
+        return [text]
+    joints = list(_COORDINATOR.finditer(text))
+    if not joints or any(m.start < j.start() < m.end for m in matches for j in joints):
+        return [text]
+    parts = [p.strip() for p in _COORDINATOR.split(text)]
+    modifiers = cues.words("modifier_words")
+    if any(not p or len(p.split()) > MAX_PART_WORDS for p in parts) or any(
+            len(p.split()) == 1 and fold(p) in modifiers for p in parts[:-1]):
+        return [text]
+    return parts
 
 
 _EASING = re.compile(r"^(?:reduced|less|lower|fewer|relief (?:of|from)|relieved)\s+(.+)$"

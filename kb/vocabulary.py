@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
 MAX_REMEMBERED_FINDS = 50_000  # texts whose matches a Matcher keeps (some 10-20 MB at most)
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
+LEXICON_FILE = "icd10cm_lexicon.txt"  # the second condition lexicon (scripts/build_condition_lexicon.py)
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
 
@@ -199,9 +200,12 @@ class Matcher:
 class Vocabulary:
     """Conditions, techniques and benefits loaded from YAML data files."""
 
-    def __init__(self, terms: list[Term]):
+    def __init__(self, terms: list[Term], lexicon: list[Term] | None = None):
         self.terms = terms
-        self.by_id = {t.id: t for t in terms}
+        # The second lexicon: condition names of ICD-10-CM, matched only where a page speaks of conditions (a list or
+        # section of conditions, a "helps with" sentence); queries and the A-Z keep to the curated terms.
+        self.lexicon = _beside_curated(terms, lexicon or [])
+        self.by_id = {t.id: t for t in [*self.lexicon, *terms]}
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Vocabulary:
@@ -212,7 +216,8 @@ class Vocabulary:
             raw = yaml.safe_load((data_dir / filename).read_text(encoding="utf-8"))
             for item in raw[kind + "s"]:
                 terms.append(_term(kind, item))
-        return cls(terms)
+        lexicon_path = data_dir / LEXICON_FILE
+        return cls(terms, load_lexicon(lexicon_path) if lexicon_path.is_file() else [])
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -228,6 +233,12 @@ class Vocabulary:
                 m.context_phrases.setdefault(phrase_key(phrase), term)
             for acronym in term.acronyms:
                 m.acronyms[acronym] = term
+        for term in self.lexicon:  # after the curated phrases, which win
+            for phrase in term.context_terms:
+                key = phrase_key(phrase)
+                if key and key not in m.phrases and key not in m.context_phrases:
+                    m.context_phrases[key] = self.by_id[term.id]  # the curated term a folded one names
+                    m.max_len = max(m.max_len, len(key))
         return m
 
     @cached_property
@@ -257,6 +268,38 @@ class Vocabulary:
                 if short not in out and (len(short) > 1 or len(short[0]) >= 5):
                     out[short] = [term]
         return out
+
+
+def load_lexicon(path: Path) -> list[Term]:
+    """The second condition lexicon: one context-only condition term per `code<TAB>phrase` line."""
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, phrase = line.split("\t")
+            terms.append(Term("condition", phrase, context_terms=(phrase,), icd10=code, source=LEXICON_SOURCE))
+    return terms
+
+
+LEXICON_SOURCE = "icd10cm"
+
+
+def _beside_curated(curated: list[Term], lexicon: list[Term]) -> list[Term]:
+    """Lexicon terms, those whose code is exactly one curated condition's code folded into that condition (an ICD
+    inclusion term is another name for it); terms whose id a curated term already has are left out."""
+    by_code: dict[str, list[Term]] = {}
+    for t in curated:
+        if t.kind == "condition" and t.icd10:
+            by_code.setdefault(t.icd10, []).append(t)
+    ids = {t.id for t in curated}
+    out = []
+    for t in lexicon:
+        same = by_code.get(t.icd10 or "", [])
+        if len(same) == 1:
+            out.append(Term("condition", same[0].name, context_terms=t.context_terms, icd10=same[0].icd10,
+                            source=same[0].source))
+        elif t.id not in ids:
+            out.append(t)
+    return out
 
 
 def _term(kind: str, item: dict[str, Any]) -> Term:
