@@ -162,8 +162,9 @@ class _Extractor:
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
-                lead_in = block.text
-                for sentence in split_sentences(block.text):
+                sentences = split_sentences(block.text)
+                lead_in = sentences[-1] if sentences else block.text  # the sentence that leads into a list
+                for sentence in sentences:
                     self._sentence(sentence, heading, contexts, heading_techniques)
 
     def _list_kinds(self, blocks: list[Block]) -> dict[int | None, frozenset[str]]:
@@ -254,7 +255,8 @@ class _Extractor:
             return
         text = strip_item(block.text, self.cues)
         matches = self.find(text, contexts)
-        if discover and evidence is None:
+        nearest = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
+        if discover and evidence is None and nearest != "benefit":  # "Improves skin tone and texture" is one
             parts = coordinated_parts(text, matches, self.cues)
             if len(parts) > 1:  # "Migraines and headaches", "Tinnitus and deafness": each part is an item
                 for part in parts:
@@ -283,7 +285,7 @@ class _Extractor:
         sentences = split_sentences(text)
         lead = _LEAD_SPLIT.split(sentences[0] if sentences else text)[0].strip().rstrip(".;:,!")
         # An unknown item counts once, as the kind its nearest context names.
-        found = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
+        found = nearest
         if found is not None and reads_as_name(lead, self.cues, found):
             self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
                                          "list", discovered=True))

@@ -26,6 +26,7 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
 
 _COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s&\s|\s+and\s+|\s+or\s+|\s*/\s*)\s*", re.IGNORECASE)
 MAX_PART_WORDS = 4
+_PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 
 
 def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
@@ -39,9 +40,9 @@ def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
         return [text]
     parts = [p.strip() for p in _COORDINATOR.split(text)]
     modifiers = cues.words("modifier_words")
-    if any(not p or len(p.split()) > MAX_PART_WORDS for p in parts) or any(
-            len(p.split()) == 1 and fold(p) in modifiers for p in parts[:-1]):
-        return [text]
+    if any(not p or len(p.split()) > MAX_PART_WORDS or (len(p.split()) == 1 and fold(p) in modifiers)
+           for p in parts) or any(_PREPOSITION.search(p) for p in parts[:-1]):
+        return [text]  # "Dryness of the mouth, nose and eyes": the parts after "of" are places, not names
     return parts
 
 

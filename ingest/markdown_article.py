@@ -12,6 +12,7 @@ import yaml
 
 from ingest import contacts
 from ingest.decode import clean_text
+from ingest.front_matter import front_matter_sections
 from ingest.html_article import drop_furniture_sections, page_facts, sections_from_element, soup_of
 from kb.model import Article, Block, Fact, Section, article_id
 
@@ -91,6 +92,7 @@ def parse_markdown(text: str, path: str) -> Article:
             a = _text(item.get("a") or item.get("answer"))
             if q and a:
                 sections.append(Section(heading=q, level=3, blocks=[Block("paragraph", a)]))
+    sections += front_matter_sections(meta)
     title = title or (sections[0].heading if sections else "") or path
     sections[0].heading = sections[0].heading or title
     url = _text(_first(meta, _URL_KEYS))

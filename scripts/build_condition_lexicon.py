@@ -35,7 +35,16 @@ BILLING_WORDS = re.compile(
 GENERIC = {"pain", "disease", "disorder", "injury", "syndrome", "illness", "condition", "infection", "lesion",
            "fall", "falls", "cyst", "mass", "lump", "shock", "stress", "fever", "tension", "weakness", "malaise",
            "debility", "transgender", "nervousness", "unhappiness", "anger", "worries", "crying", "senility", "death",
-           "complication", "complications", "abscess", "ulcer", "tumor", "tumour", "neoplasm", "growth", "carrier"}
+           "complication", "complications", "abscess", "ulcer", "tumor", "tumour", "neoplasm", "growth", "carrier",
+           # words of anatomy or ordinary English that a code set lists on their own
+           "acts", "attention", "behavior", "breaks", "cheek", "collapse", "combat", "deposits", "dissection",
+           "excess", "falling", "femur", "fibula", "fingers", "foot", "infestation", "insufficiency", "malleus",
+           "needles", "obstruction", "opacity", "opacities", "pelvis", "phalanges", "pins", "radius", "rupture",
+           "scar", "sinus", "strands", "trauma", "ulna", "urge", "voice", "worms", "toes", "trance", "senescence",
+           "sighing", "slowness", "loneliness", "hostility", "suspiciousness", "atrophy", "overactivity", "flushing",
+           "confusion", "agitation", "frailty", "cloaca", "lichen", "spasm", "cramp", "itch", "excessive"}
+# Single words that are adjectives ("Acute", "Benign", "Allergic"): a title's first word, not a name.
+ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ed|ile|ary|ent|ant|ar|ple|ign|ory|less)$", re.IGNORECASE)
 UK_SPELLINGS = ((r"\bgoiter\b", "goitre"), (r"\bedema\b", "oedema"), (r"orrhea\b", "orrhoea"), (r"\banemia\b", "anaemia"),
                 (r"\bhem(at|or)", r"haem\1"), (r"\besophag", "oesophag"), (r"\bleukemia\b", "leukaemia"),
                 (r"\bdiarrhea\b", "diarrhoea"), (r"\bpediatric", "paediatric"), (r"\bhumerus\b", "humerus"),
@@ -70,8 +79,8 @@ def reads_as_name(phrase: str) -> bool:
     """Letters only, a few words, no billing words, not one generic word."""
     words = phrase.split()
     return (bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*[A-Za-z]", phrase)) and len(words) <= MAX_WORDS
-            and not BILLING_WORDS.search(phrase) and not (len(words) == 1 and phrase.lower() in GENERIC)
-            and len(phrase) >= 4)
+            and not BILLING_WORDS.search(phrase) and len(phrase) >= 4
+            and not (len(words) == 1 and (phrase.lower() in GENERIC or ADJECTIVE.search(phrase) or phrase.isupper())))
 
 
 def lexicon() -> dict[str, tuple[str, str]]:
