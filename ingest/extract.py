@@ -21,7 +21,7 @@ from ingest.language import language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
-from kb.vocabulary import Match, Term, Vocabulary
+from kb.vocabulary import LEXICON, Match, Term, Vocabulary
 
 Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
@@ -234,7 +234,7 @@ class _Extractor:
             self.caution(heading, sentence)
             return
         if "condition" not in contexts and self.speaks_of_conditions.search(sentence):
-            contexts = contexts | {"condition"}  # "helps with migraines": the sentence itself says what it lists
+            contexts = contexts | {LEXICON}  # "helps with migraines": the sentence itself says what it names
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
         self._enumeration(sentence, heading, contexts, techniques)
         if not terms:

@@ -29,6 +29,9 @@ _TITLE_KEYS = ("title", "name", "heading", "question", "q")
 _TEXT_KEYS = ("desc", "description", "desc_short", "desc_long", "text", "body", "content", "summary", "answer",
               "a", "subtitle", "price", "duration")
 _NOT_TEXT = re.compile(r"^(?:/|https?:|#|\{\{|\{%)|\.(?:png|jpe?g|webp|gif|svg|html?|css|js)$", re.IGNORECASE)
+_SIBLINGS = re.compile(r"(?:^|[_\-])(?:related|other|more|similar|see|also|nav|sidebar|footer|next|prev|previous)"
+                       r"(?:$|[_\-])")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")  # "hot-stone-massage": a link to a page, not text
 MAX_DEPTH = 6
 
 
@@ -41,14 +44,15 @@ def _key_heading(key: str) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, str) and not _NOT_TEXT.search(value.strip()):
+    if isinstance(value, str) and not _NOT_TEXT.search(value.strip()) and not _SLUG.match(value.strip()):
         return clean_text(value) or None
     return None
 
 
 def _skipped(key: Any) -> bool:
     k = str(key).lower()
-    return k in _SKIP or re.sub(r"[_\-]?\d+$", "", k) in _SKIP  # "testimonial_1"
+    # "testimonial_1"; "related_services" and "other_treatments" list sibling pages, never this page's content
+    return k in _SKIP or re.sub(r"[_\-]?\d+$", "", k) in _SKIP or bool(_SIBLINGS.search(k))
 
 
 def _walk(value: Any, heading: str, level: int, out: list[Section]) -> None:

@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
 MAX_REMEMBERED_FINDS = 50_000  # texts whose matches a Matcher keeps (some 10-20 MB at most)
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
+LEXICON = "lexicon"  # a context kind: the second lexicon's condition names only (a "helps with …" sentence)
 LEXICON_FILE = "icd10cm_lexicon.txt"  # the second condition lexicon (scripts/build_condition_lexicon.py)
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
@@ -108,6 +109,7 @@ class Matcher:
 
     phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
     context_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
+    lexicon_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)  # the second lexicon's
     acronyms: dict[str, Term] = field(default_factory=dict)
     max_len: int = 1
     _lengths: tuple[tuple[int, ...], dict[str, tuple[int, ...]]] | None = field(
@@ -118,10 +120,11 @@ class Matcher:
     def _first_word_lengths(self) -> dict[str, tuple[int, ...]]:
         """For each word that starts a phrase or context phrase, the lengths (up to `max_len`) of those phrases,
         longest first: the only lengths worth trying at a token, where trying every length cost most of `find`."""
-        state = (id(self.phrases), len(self.phrases), id(self.context_phrases), len(self.context_phrases), self.max_len)
+        state = (id(self.phrases), len(self.phrases), id(self.context_phrases), len(self.context_phrases),
+                 len(self.lexicon_phrases), self.max_len)
         if self._lengths is None or self._lengths[0] != state:  # rebuilt if phrases were added since
             by_first: dict[str, set[int]] = {}
-            for key in [*self.phrases, *self.context_phrases]:
+            for key in [*self.phrases, *self.context_phrases, *self.lexicon_phrases]:
                 if key and len(key) <= self.max_len:
                     by_first.setdefault(key[0], set()).add(len(key))
             self._lengths = (state, {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()})
@@ -158,6 +161,9 @@ class Matcher:
                     ctx = self.context_phrases.get(key)
                     if ctx is not None and ctx.kind in context_kinds:
                         term, via = ctx, "context"
+                    elif LEXICON in context_kinds or "condition" in context_kinds:
+                        ctx = self.lexicon_phrases.get(key)
+                        term, via = (ctx, "lexicon") if ctx is not None else (None, via)
                 if term is not None and (n > 1 or not _is_acronym_key(key[0], self.acronyms)):
                     hit = (n, term, via)
                     break
@@ -237,7 +243,7 @@ class Vocabulary:
             for phrase in term.context_terms:
                 key = phrase_key(phrase)
                 if key and key not in m.phrases and key not in m.context_phrases:
-                    m.context_phrases[key] = self.by_id[term.id]  # the curated term a folded one names
+                    m.lexicon_phrases.setdefault(key, self.by_id[term.id])  # the curated term a folded one names
                     m.max_len = max(m.max_len, len(key))
         return m
 

@@ -42,7 +42,11 @@ GENERIC = {"pain", "disease", "disorder", "injury", "syndrome", "illness", "cond
            "needles", "obstruction", "opacity", "opacities", "pelvis", "phalanges", "pins", "radius", "rupture",
            "scar", "sinus", "strands", "trauma", "ulna", "urge", "voice", "worms", "toes", "trance", "senescence",
            "sighing", "slowness", "loneliness", "hostility", "suspiciousness", "atrophy", "overactivity", "flushing",
-           "confusion", "agitation", "frailty", "cloaca", "lichen", "spasm", "cramp", "itch", "excessive"}
+           "confusion", "agitation", "frailty", "cloaca", "lichen", "spasm", "cramp", "itch", "excessive",
+           "stroke"}  # "long strokes" in every massage page
+# Names of a whole body system or organ's troubles ("Nervous system disorder", "Disease of pancreas"): too vague to
+# say what a page treats.
+VAGUE = re.compile(r"^(?:disorder|disease|disorders|diseases|dysfunction|anomaly|anomalies)\b|\bsystem\b", re.IGNORECASE)
 # Single words that are adjectives ("Acute", "Benign", "Allergic"): a title's first word, not a name.
 ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ed|ile|ary|ent|ant|ar|ple|ign|ory|less)$", re.IGNORECASE)
 UK_SPELLINGS = ((r"\bgoiter\b", "goitre"), (r"\bedema\b", "oedema"), (r"orrhea\b", "orrhoea"), (r"\banemia\b", "anaemia"),
@@ -78,6 +82,8 @@ def variants(phrase: str) -> list[str]:
 def reads_as_name(phrase: str) -> bool:
     """Letters only, a few words, no billing words, not one generic word."""
     words = phrase.split()
+    if VAGUE.search(phrase):
+        return False
     return (bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*[A-Za-z]", phrase)) and len(words) <= MAX_WORDS
             and not BILLING_WORDS.search(phrase) and len(phrase) >= 4
             and not (len(words) == 1 and (phrase.lower() in GENERIC or ADJECTIVE.search(phrase) or phrase.isupper())))
