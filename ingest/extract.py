@@ -21,7 +21,7 @@ from ingest.language import language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
-from kb.vocabulary import LEXICON, Match, Term, Vocabulary
+from kb.vocabulary import LEXICON, Match, Term, Vocabulary, fold
 
 Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
@@ -32,7 +32,7 @@ _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
-MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+MIN_CONTENT_WORDS = 25  # fewer words of main content: a landing page, an empty template, a menu
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
@@ -186,9 +186,12 @@ class _Extractor:
         """"techniques such as: Deep tissue, Neuromuscular, Hot stone": an inline list after a lead-in naming a kind
         is read item by item, as a list would be."""
         m = _ENUMERATION.search(sentence)
-        if m is None:
+        if m is not None:
+            lead, rest = sentence[: m.start()], sentence[m.end():].rstrip(" .;!")
+        elif (m := self.speaks_of_conditions.search(sentence)) is not None:
+            lead, rest = sentence[: m.end()], sentence[m.end():].rstrip(" .;!")  # "for treating pain, migraines, …"
+        else:
             return
-        lead, rest = sentence[: m.start()], sentence[m.end():].rstrip(" .;!")
         near = self.contexts(lead) - {"caution"}
         parts = [p.strip() for p in _ENUMERATION_SPLIT.split(rest) if p.strip()]
         if not near or len(parts) < 3:
@@ -278,6 +281,14 @@ class _Extractor:
             if term.kind in contexts & {"condition", "benefit"}:
                 for tech in techniques:
                     self.relations.append((tech.id, term.id, block.text))
+        heads = self.cues.words("technique_heads")
+        words = fold(text).split()
+        if discover and "technique" not in kinds_found and len(words) >= 2 and words[-1] in heads and \
+                reads_as_name(text, self.cues, "technique"):
+            # "Bunion treatment", "Neurological assessment", "Hard skin removal": a service, whatever it names
+            self.mentions.append(Mention("technique", display_name(text), heading, evidence or block.text,
+                                         "list", discovered=True))
+            return
         if kinds_found or not discover:
             return
         # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":

@@ -20,7 +20,7 @@ _SKIP = {"layout", "template", "permalink", "slug", "image", "images", "img", "p
          "hours", "opening_hours", "map", "lat", "lng", "latitude", "longitude", "video", "background", "color",
          "colour", "order", "page_name", "heading", "subtitle", "testimonial", "testimonials", "reviews", "review",
          "title", "name", "headline", "body", "content", "text", "article", "description", "summary", "excerpt",
-         "intro", "lead", "faq", "faqs", "questions", "clinic", "practice", "business", "site", "site_name",
+         "intro", "lead", "clinic", "practice", "business", "site", "site_name",
          "organization", "organisation", "social", "share", "comments", "nav", "navigation", "footer", "header"}
 # Keys whose name says what their list holds; a misspelt one ("benifits") is read as the word it is near.
 _CONTENT_KEYS = ("benefits", "conditions", "techniques", "treatments", "services", "symptoms", "highlights",
@@ -33,6 +33,7 @@ _SIBLINGS = re.compile(r"(?:^|[_\-])(?:related|other|more|similar|see|also|nav|s
                        r"(?:$|[_\-])")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")  # "hot-stone-massage": a link to a page, not text
 MAX_DEPTH = 6
+MAX_ITEM_DESC_WORDS = 20  # a longer description is an answer or an article of its own: a section
 
 
 def _key_heading(key: str) -> str:
@@ -82,7 +83,9 @@ def _walk(value: Any, heading: str, level: int, out: list[Section]) -> None:
                 title = next((t for k in _TITLE_KEYS if (t := _text(lowered.get(k)))), None)
                 desc = next((t for k in _TEXT_KEYS if (t := _text(lowered.get(k)))), None)
                 nested = [v for k, v in item.items() if isinstance(v, (list, dict)) and not _skipped(k)]
-                if title and not nested:
+                if title and desc and len(desc.split()) > MAX_ITEM_DESC_WORDS and not nested:
+                    out.append(Section(heading=title, level=level + 1, blocks=[Block("paragraph", desc)]))  # FAQ
+                elif title and not nested:
                     section.blocks.append(Block("item", f"{title}: {desc}" if desc else title, list_id))
                 else:
                     _walk(item, heading, level + 1, out)
@@ -94,7 +97,8 @@ def front_matter_sections(meta: dict[str, Any]) -> list[Section]:
     """Sections from the front-matter keys that hold content, each headed by its title or its key's name."""
     out: list[Section] = []
     for key, value in meta.items():
-        if _skipped(key) or not isinstance(value, (dict, list)):
-            continue
+        if _skipped(key) or not isinstance(value, (dict, list)) or (
+                str(key).lower() in {"faq", "faqs", "questions"} and isinstance(value, list)):
+            continue  # a list of questions and answers is read by the Markdown parser itself
         _walk(value, _key_heading(str(key)), 2, out)
     return [s for s in out if s.blocks]

@@ -43,7 +43,8 @@ GENERIC = {"pain", "disease", "disorder", "injury", "syndrome", "illness", "cond
            "scar", "sinus", "strands", "trauma", "ulna", "urge", "voice", "worms", "toes", "trance", "senescence",
            "sighing", "slowness", "loneliness", "hostility", "suspiciousness", "atrophy", "overactivity", "flushing",
            "confusion", "agitation", "frailty", "cloaca", "lichen", "spasm", "cramp", "itch", "excessive",
-           "stroke"}  # "long strokes" in every massage page
+           "stroke", "acute", "chronic", "benign", "simple", "recurrent", "subacute", "pelvic", "infantile",
+           "juvenile", "hereditary", "congenital"}  # "long strokes" in every massage page; adjectives
 # Names of a whole body system or organ's troubles ("Nervous system disorder", "Disease of pancreas"): too vague to
 # say what a page treats.
 VAGUE = re.compile(r"^(?:disorder|disease|disorders|diseases|dysfunction|anomaly|anomalies)\b|\bsystem\b", re.IGNORECASE)
