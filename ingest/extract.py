@@ -32,7 +32,7 @@ _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
-MIN_CONTENT_WORDS = 25  # fewer words of main content: a landing page, an empty template, a menu
+MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 

@@ -47,12 +47,14 @@ GENERIC = {"pain", "disease", "disorder", "injury", "syndrome", "illness", "cond
            "juvenile", "hereditary", "congenital"}  # "long strokes" in every massage page; adjectives
 # Names of a whole body system or organ's troubles ("Nervous system disorder", "Disease of pancreas"): too vague to
 # say what a page treats.
-VAGUE = re.compile(r"^(?:disorder|disease|disorders|diseases|dysfunction|anomaly|anomalies)\b|\bsystem\b", re.IGNORECASE)
+VAGUE = re.compile(r"^(?:disorder|disease|disorders|diseases|dysfunction|anomaly|anomalies)\b|\bsystem\b",
+                   re.IGNORECASE)
 # Single words that are adjectives ("Acute", "Benign", "Allergic"): a title's first word, not a name.
 ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ed|ile|ary|ent|ant|ar|ple|ign|ory|less)$", re.IGNORECASE)
-UK_SPELLINGS = ((r"\bgoiter\b", "goitre"), (r"\bedema\b", "oedema"), (r"orrhea\b", "orrhoea"), (r"\banemia\b", "anaemia"),
-                (r"\bhem(at|or)", r"haem\1"), (r"\besophag", "oesophag"), (r"\bleukemia\b", "leukaemia"),
-                (r"\bdiarrhea\b", "diarrhoea"), (r"\bpediatric", "paediatric"), (r"\bhumerus\b", "humerus"),
+UK_SPELLINGS = ((r"\bgoiter\b", "goitre"), (r"\bedema\b", "oedema"), (r"orrhea\b", "orrhoea"),
+                (r"\banemia\b", "anaemia"), (r"\bhem(at|or)", r"haem\1"), (r"\besophag", "oesophag"),
+                (r"\bleukemia\b", "leukaemia"),
+                (r"\bdiarrhea\b", "diarrhoea"), (r"\bpediatric", "paediatric"),
                 (r"\bfiber\b", "fibre"), (r"\btumor\b", "tumour"), (r"\bcenter\b", "centre"),
                 (r"\blymphedema\b", "lymphoedema"), (r"\bdyspnea\b", "dyspnoea"), (r"\bapnea\b", "apnoea"))
 
