@@ -239,6 +239,13 @@ class Vocabulary:
                 m.context_phrases.setdefault(phrase_key(phrase), term)
             for acronym in term.acronyms:
                 m.acronyms[acronym] = term
+        for term in (t for t in self.terms if t.kind == "benefit"):  # after the curated phrases, which win
+            for phrase in term.text_phrases():
+                for form in verb_forms(phrase):  # "increase circulation" for "improved circulation"
+                    key = phrase_key(form)
+                    if key and key not in m.phrases:
+                        m.phrases[key] = term
+                        m.max_len = max(m.max_len, len(key))
         for term in self.lexicon:  # after the curated phrases, which win
             for phrase in term.context_terms:
                 key = phrase_key(phrase)
@@ -274,6 +281,27 @@ class Vocabulary:
                 if short not in out and (len(short) > 1 or len(short[0]) >= 5):
                     out[short] = [term]
         return out
+
+
+_RAISING = ("improve", "improves", "improving", "increase", "increases", "increasing", "enhance", "enhances",
+            "boost", "boosts", "promote", "promotes", "promoting")
+_EASING_VERBS = ("reduce", "reduces", "reducing", "decrease", "decreases", "decreasing", "alleviate", "alleviates",
+                 "alleviating", "ease", "eases", "easing", "relieve", "relieves", "relieving", "lessen", "lessens",
+                 "release", "releases", "releasing")
+_RAISED = re.compile(r"^(?:improved|increased|enhanced|better|greater|boosted)\s+(.+)$", re.IGNORECASE)
+_EASED = re.compile(r"^(?:reduced|decreased|less|lower|relieved|eased)\s+(.+)$|^(.+?)\s+(?:relief|reduction)$",
+                    re.IGNORECASE)
+
+
+def verb_forms(phrase: str) -> list[str]:
+    """The verb phrasings of a benefit's noun phrase: "improved circulation" → "improve circulation", "increases
+    circulation", …; "pain relief" and "reduced pain" → "relieve pain", "decrease pain", …"""
+    if m := _RAISED.match(phrase):
+        return [f"{verb} {m.group(1)}" for verb in _RAISING]
+    if m := _EASED.match(phrase):
+        rest = m.group(1) or m.group(2)
+        return [f"{verb} {rest}" for verb in _EASING_VERBS] + [f"relief of {rest}", f"relief from {rest}"]
+    return []
 
 
 def load_lexicon(path: Path) -> list[Term]:
