@@ -197,7 +197,9 @@ def _metadata(tags: list[Tag], jsonld: list[dict[str, Any]]) -> dict[str, str | 
     return {
         "title": title or None,
         "url": url,
-        "site": _meta(metas, "og:site_name", "application-name"),
+        # "Canberra Acupuncture | Acupuncture therapy | …": a site name padded with what the site offers
+        "site": re.split(r"\s+[|–—]\s+", site)[0] if (site := _meta(metas, "og:site_name", "application-name"))
+        else None,
         "published": published,
         "updated": updated,
         "lang": lang.lower() or None,
