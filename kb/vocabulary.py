@@ -250,7 +250,7 @@ class Vocabulary:
             for phrase in term.context_terms:
                 key = phrase_key(phrase)
                 if key and key not in m.phrases and key not in m.context_phrases:
-                    m.lexicon_phrases.setdefault(key, self.by_id[term.id])  # the curated term a folded one names
+                    m.lexicon_phrases.setdefault(key, term)
                     m.max_len = max(m.max_len, len(key))
         return m
 
@@ -318,22 +318,9 @@ LEXICON_SOURCE = "icd10cm"
 
 
 def _beside_curated(curated: list[Term], lexicon: list[Term]) -> list[Term]:
-    """Lexicon terms, those whose code is exactly one curated condition's code folded into that condition (an ICD
-    inclusion term is another name for it); terms whose id a curated term already has are left out."""
-    by_code: dict[str, list[Term]] = {}
-    for t in curated:
-        if t.kind == "condition" and t.icd10:
-            by_code.setdefault(t.icd10, []).append(t)
+    """Lexicon terms whose id no curated term has: the curated vocabulary stays first."""
     ids = {t.id for t in curated}
-    out = []
-    for t in lexicon:
-        same = by_code.get(t.icd10 or "", [])
-        if len(same) == 1:
-            out.append(Term("condition", same[0].name, context_terms=t.context_terms, icd10=same[0].icd10,
-                            source=same[0].source))
-        elif t.id not in ids:
-            out.append(t)
-    return out
+    return [t for t in lexicon if t.id not in ids]
 
 
 def _term(kind: str, item: dict[str, Any]) -> Term:
