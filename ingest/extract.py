@@ -21,7 +21,7 @@ from ingest.language import language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
-from kb.vocabulary import LEXICON, Match, Term, Vocabulary, fold
+from kb.vocabulary import Match, Term, Vocabulary, fold
 
 Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
@@ -236,8 +236,6 @@ class _Extractor:
         if self.warns.search(sentence):  # "see a doctor before booking if you have a severe sudden headache"
             self.caution(heading, sentence)
             return
-        if "condition" not in contexts and self.speaks_of_conditions.search(sentence):
-            contexts = contexts | {LEXICON}  # "helps with migraines": the sentence itself says what it names
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
         self._enumeration(sentence, heading, contexts, techniques)
         if not terms:

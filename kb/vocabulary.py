@@ -17,7 +17,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
 MAX_REMEMBERED_FINDS = 50_000  # texts whose matches a Matcher keeps (some 10-20 MB at most)
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
-LEXICON = "lexicon"  # a context kind: the second lexicon's condition names only (a "helps with …" sentence)
 LEXICON_FILE = "icd10cm_lexicon.txt"  # the second condition lexicon (scripts/build_condition_lexicon.py)
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
@@ -161,7 +160,7 @@ class Matcher:
                     ctx = self.context_phrases.get(key)
                     if ctx is not None and ctx.kind in context_kinds:
                         term, via = ctx, "context"
-                    elif LEXICON in context_kinds or "condition" in context_kinds:
+                    elif "condition" in context_kinds:
                         ctx = self.lexicon_phrases.get(key)
                         term, via = (ctx, "lexicon") if ctx is not None else (None, via)
                 if term is not None and (n > 1 or not _is_acronym_key(key[0], self.acronyms)):

@@ -49,6 +49,7 @@ GENERIC = {"pain", "disease", "disorder", "injury", "syndrome", "illness", "cond
 # say what a page treats.
 VAGUE = re.compile(r"^(?:disorder|disease|disorders|diseases|dysfunction|anomaly|anomalies)\b|\bsystem\b",
                    re.IGNORECASE)
+GENERIC_PHRASES = {"acute pain", "generalized pain", "pain in limb", "nerve root"}
 # Single words that are adjectives ("Acute", "Benign", "Allergic"): a title's first word, not a name.
 ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ed|ile|ary|ent|ant|ar|ple|ign|ory|less)$", re.IGNORECASE)
 UK_SPELLINGS = ((r"\bgoiter\b", "goitre"), (r"\bedema\b", "oedema"), (r"orrhea\b", "orrhoea"),
@@ -67,7 +68,8 @@ def clean(phrase: str) -> str:
 
 def split_and(phrase: str) -> list[str]:
     """'Kyphosis and lordosis' → both; 'Sprain of ankle and foot' stays whole (its 'and' joins places)."""
-    if " and " in phrase and not re.search(r"\b(of|in|to|from|by|at|on)\b", phrase):
+    # "Nerve root and plexus disorders": the last word is shared, so no part is a name alone
+    if " and " in phrase and not re.search(r"\b(of|in|to|from|by|at|on)\b|(?:disorders|diseases|lesions)$", phrase):
         parts = phrase.split(" and ")
         if all(1 <= len(p.split()) <= 3 for p in parts):
             return parts
@@ -85,7 +87,7 @@ def variants(phrase: str) -> list[str]:
 def reads_as_name(phrase: str) -> bool:
     """Letters only, a few words, no billing words, not one generic word."""
     words = phrase.split()
-    if VAGUE.search(phrase):
+    if VAGUE.search(phrase) or phrase.lower() in GENERIC_PHRASES:
         return False
     return (bool(re.fullmatch(r"[A-Za-z][A-Za-z' -]*[A-Za-z]", phrase)) and len(words) <= MAX_WORDS
             and not BILLING_WORDS.search(phrase) and len(phrase) >= 4
