@@ -111,8 +111,8 @@ def test_front_matter_keys_that_hold_content_become_sections() -> None:
 
 def test_a_markdown_page_whose_content_is_in_front_matter_is_read(vocab: Vocabulary) -> None:
     text = ("---\ntitle: Acupuncture\ndescription: Acupuncture at our clinic, for pain and for the mind; each "
-            "session is calm, unhurried and planned around what you tell us in the first visit, and we check in with you "
-            "every week to see how the plan is going.\n"
+            "session is calm, unhurried and planned around what you tell us in the first visit, and we check in "
+            "with you every week to see how the plan is going.\n"
             "conditions:\n  - Migraines and headaches\n  - Tinnitus\n  - Hay fever\nbenefits:\n"
             "  - Better sleep\n  - Calmer mind\n---\n")
     ex = extract(parse_markdown(text, "acu.md"), vocab)
