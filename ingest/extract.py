@@ -39,7 +39,8 @@ _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 def contexts_of(text: str, cues: Cues) -> frozenset[str]:
     """Which kinds of list a heading or lead-in introduces (condition, benefit, technique; caution: warnings,
     exclusions, referrals, billing)."""
-    return frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
+    kinds = frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
+    return kinds - {"condition"} if "condition" in kinds and cues.pattern("cause_context").search(text) else kinds
 
 
 class _Extractor:

@@ -32,6 +32,9 @@ _NOT_TEXT = re.compile(r"^(?:/|https?:|#|\{\{|\{%)|\.(?:png|jpe?g|webp|gif|svg|h
 _SIBLINGS = re.compile(r"(?:^|[_\-])(?:related|other|more|similar|see|also|nav|sidebar|footer|next|prev|previous)"
                        r"(?:$|[_\-])")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")  # "hot-stone-massage": a link to a page, not text
+_SETTING_WORDS = {"title", "description", "keywords", "thumb", "thumbnail", "width", "height", "seo", "meta", "image",
+                  "img", "url", "link", "slug", "template", "layout", "icon", "alt", "og", "twitter", "date", "tags",
+                  "categories", "yoast", "schema", "css", "class", "color", "colour", "bg", "background"}
 MAX_DEPTH = 6
 MAX_ITEM_DESC_WORDS = 20  # a longer description is an answer or an article of its own: a section
 
@@ -52,8 +55,10 @@ def _text(value: Any) -> str | None:
 
 def _skipped(key: Any) -> bool:
     k = str(key).lower()
-    # "testimonial_1"; "related_services" and "other_treatments" list sibling pages, never this page's content
-    return k in _SKIP or re.sub(r"[_\-]?\d+$", "", k) in _SKIP or bool(_SIBLINGS.search(k))
+    # "testimonial_1"; "related_services" and "other_treatments" list sibling pages, never this page's content;
+    # "thesis_title", "yoast_keywords", "thumb_width": a theme's or plugin's settings
+    return (k in _SKIP or re.sub(r"[_\-]?\d+$", "", k) in _SKIP or bool(_SIBLINGS.search(k))
+            or bool(set(re.split(r"[_\-]+", k)) & _SETTING_WORDS))
 
 
 def _walk(value: Any, heading: str, level: int, out: list[Section]) -> None:

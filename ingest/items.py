@@ -41,7 +41,7 @@ def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
     parts = [p.strip() for p in _COORDINATOR.split(text)]
     modifiers = cues.words("modifier_words")
     if any(not p or len(p.split()) > MAX_PART_WORDS or (len(p.split()) == 1 and fold(p) in modifiers)
-           for p in parts) or any(_PREPOSITION.search(p) for p in parts[:-1]):
+           for p in parts) or any(_PREPOSITION.search(p) for p in parts):
         return [text]  # "Dryness of the mouth, nose and eyes": the parts after "of" are places, not names
     return parts
 
