@@ -138,3 +138,19 @@ def test_list_lead_ins_list_kinds_and_service_names(vocab: Vocabulary) -> None:
     # what a page asks to be told about is a caution, never a technique or a condition treated
     assert not {"Bleeding disorders", "Recent surgery", "Pregnancy"} & (named(ex, "technique") | named(ex, "condition"))
     assert {c[1] for c in ex.cautions} >= {"Bleeding disorders", "Recent surgery", "Pregnancy"}
+
+
+def test_a_list_of_causes_is_no_list_of_conditions(vocab: Vocabulary) -> None:
+    html = ("<html><body><main><h1>Whiplash</h1><p>Whiplash is a neck injury we treat every week, with gentle "
+            "manual therapy and exercise, and most people recover well within a few months of starting.</p>"
+            "<p>The sudden motion is caused by events such as:</p><ul><li>Horseback riding</li>"
+            "<li>Cycling accidents</li><li>Falls</li></ul></main></body></html>")
+    ex = extract(parse_html(html, "w.html"), vocab)
+    assert named(ex, "condition") == {"Whiplash"}
+
+
+def test_theme_settings_in_front_matter_are_not_content() -> None:
+    meta = {"thesis_title": ["Acupuncture helps"], "thesis_thumb_width": ["66"], "yoast_keywords": ["a, b"],
+            "highlights": ["Same-day appointments"]}
+    assert [(s.heading, [b.text for b in s.blocks]) for s in front_matter_sections(meta)] == [
+        ("Highlights", ["Same-day appointments"])]
