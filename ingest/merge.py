@@ -9,7 +9,7 @@ from typing import Any
 from ingest.clinic_facts import same_value
 from kb.cues import load_cues
 from kb.model import Caution, Entry, Extraction, Mention, Passage, Relation, Source, display_phone, entry_id
-from kb.vocabulary import Vocabulary
+from kb.vocabulary import Vocabulary, phrase_key
 
 MAX_PASSAGES_PER_ARTICLE = 20  # sentences that name the entry, per article
 MAX_CONTEXT_PER_ARTICLE = 60  # sentences of an article about the entry that name nothing (FAQ answers, prices)
@@ -38,6 +38,12 @@ def _summary(entry: Entry, names: list[str]) -> str:
     return prose[0] if prose else (others[0] if others else "")
 
 
+def mention_id(m: Mention) -> str:
+    """The entry a mention belongs to: a discovered name's plural and singular ("Kidney stones", "Kidney stone")
+    are one entry, named as first seen."""
+    return entry_id(m.kind, " ".join(phrase_key(m.name)) if m.discovered else m.name)
+
+
 def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     """Merge every article's extraction into entries (pure); ordering is stable for stable input."""
     treat = load_cues().pattern("treatment_verbs")
@@ -49,7 +55,7 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     for ex in sorted(extractions, key=lambda e: e.path):
         grouped: dict[str, list[Mention]] = defaultdict(list)
         for m in ex.mentions:
-            grouped[entry_id(m.kind, m.name)].append(m)
+            grouped[mention_id(m)].append(m)
         for eid, mentions in grouped.items():
             first = mentions[0]
             entry = entries.get(eid) or entries.setdefault(eid, _new_entry(eid, first, vocab))

@@ -10,6 +10,7 @@ from ingest.front_matter import front_matter_sections
 from ingest.html_article import parse_html
 from ingest.items import coordinated_parts
 from ingest.markdown_article import parse_markdown
+from ingest.merge import merge
 from ingest.visual_lists import visual_lists
 from kb.cues import load_cues
 from kb.model import Article, Block, Extraction, Section
@@ -154,3 +155,14 @@ def test_theme_settings_in_front_matter_are_not_content() -> None:
             "highlights": ["Same-day appointments"]}
     assert [(s.heading, [b.text for b in s.blocks]) for s in front_matter_sections(meta)] == [
         ("Highlights", ["Same-day appointments"])]
+
+
+def test_a_discovered_name_in_plural_and_singular_is_one_entry(vocab: Vocabulary) -> None:
+    page = ("<html><body><main><h1>{title}</h1><p>Our podiatrists see feet of all ages every day in the clinic, and "
+            "every visit starts with a careful look at how you stand and walk, what shoes you wear and what you hope to get back to doing.</p><h2>Conditions we treat</h2>"
+            "<ul><li>{item}</li><li>Bunions</li><li>Heel pain</li></ul></main></body></html>")
+    exs = [extract(parse_html(page.format(title=t, item=i), f"{n}.html"), vocab)
+           for n, t, i in (("a", "Podiatry", "Toe walkers"), ("b", "Foot care", "Toe walker"))]
+    found = [e for e in merge(exs, vocab) if e.discovered and e.name.startswith("Toe")]
+    assert [(e.id, e.name, len(e.sources)) for e in found] == [
+        ("condition-toe-walker", "Toe walkers", 2)]
