@@ -159,7 +159,8 @@ def test_theme_settings_in_front_matter_are_not_content() -> None:
 
 def test_a_discovered_name_in_plural_and_singular_is_one_entry(vocab: Vocabulary) -> None:
     page = ("<html><body><main><h1>{title}</h1><p>Our podiatrists see feet of all ages every day in the clinic, and "
-            "every visit starts with a careful look at how you stand and walk, what shoes you wear and what you hope to get back to doing.</p><h2>Conditions we treat</h2>"
+            "every visit starts with a careful look at how you stand and walk, what shoes you wear and what you "
+            "hope to get back to doing.</p><h2>Conditions we treat</h2>"
             "<ul><li>{item}</li><li>Bunions</li><li>Heel pain</li></ul></main></body></html>")
     exs = [extract(parse_html(page.format(title=t, item=i), f"{n}.html"), vocab)
            for n, t, i in (("a", "Podiatry", "Toe walkers"), ("b", "Foot care", "Toe walker"))]
