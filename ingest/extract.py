@@ -33,6 +33,7 @@ MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+_PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
@@ -283,7 +284,7 @@ class _Extractor:
         heads = self.cues.words("technique_heads")
         words = fold(text).split()
         if discover and "technique" not in kinds_found and len(words) >= 2 and words[-1] in heads and \
-                reads_as_name(text, self.cues, "technique"):
+                reads_as_name(text, self.cues, "technique") and not _PREPOSITION.search(text):
             # "Bunion treatment", "Neurological assessment", "Hard skin removal": a service, whatever it names
             self.mentions.append(Mention("technique", display_name(text), heading, evidence or block.text,
                                          "list", discovered=True))

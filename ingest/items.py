@@ -21,6 +21,8 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
     if not 0 < len(words) <= MAX_DISCOVERED_WORDS or _NOT_NAME_CHARS.search(text):
         return False
     starts = cues.words("not_name_starts") - ({"a", "an"} if kind == "benefit" else set())
+    if kind != "benefit":  # "Better running economy" is an outcome, never a condition's or a technique's name
+        starts = starts | cues.words("outcome_starts")
     return not (set(words) & cues.words("not_name_words") or words[0] in starts)
 
 
@@ -39,6 +41,11 @@ def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
     if not joints or any(m.start < j.start() < m.end for m in matches for j in joints):
         return [text]
     parts = [p.strip() for p in _COORDINATOR.split(text)]
+    if len(parts) > 1 and len(parts[0].split()) == 1 and len(parts[-1].split()) > 1 and not any(
+            m.end <= len(parts[0]) and m.via != "coordination" for m in matches):
+        return [text]  # "Herniated or bulging discs", "Post-fracture and post-surgical rehab": one shared head
+    if fold(text).split()[0] in cues.words("outcome_starts"):
+        return [text]  # "Better running economy and efficiency" is one outcome
     modifiers = cues.words("modifier_words")
     if any(not p or len(p.split()) > MAX_PART_WORDS or (len(p.split()) == 1 and fold(p) in modifiers)
            for p in parts) or any(_PREPOSITION.search(p) for p in parts):

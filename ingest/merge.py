@@ -38,10 +38,15 @@ def _summary(entry: Entry, names: list[str]) -> str:
     return prose[0] if prose else (others[0] if others else "")
 
 
-def mention_id(m: Mention) -> str:
-    """The entry a mention belongs to: a discovered name's plural and singular ("Kidney stones", "Kidney stone")
-    are one entry, named as first seen."""
-    return entry_id(m.kind, " ".join(phrase_key(m.name)) if m.discovered else m.name)
+def _discovered_names(extractions: list[Extraction]) -> dict[tuple[str, tuple[str, ...]], str]:
+    """Each discovered name by kind and folded words, as first seen: "Kidney stones" and "Kidney stone" on two
+    pages are one entry."""
+    names: dict[tuple[str, tuple[str, ...]], str] = {}
+    for ex in sorted(extractions, key=lambda e: e.path):
+        for m in ex.mentions:
+            if m.discovered:
+                names.setdefault((m.kind, phrase_key(m.name)), m.name)
+    return names
 
 
 def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
@@ -52,10 +57,12 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     # One seen-set per entry, kept across articles: rebuilding them per article made merging quadratic.
     seen_sentences: dict[str, set[str]] = defaultdict(set)
     linked: Linked = defaultdict(set)
+    discovered_names = _discovered_names(extractions)
     for ex in sorted(extractions, key=lambda e: e.path):
         grouped: dict[str, list[Mention]] = defaultdict(list)
         for m in ex.mentions:
-            grouped[mention_id(m)].append(m)
+            name = discovered_names.get((m.kind, phrase_key(m.name)), m.name) if m.discovered else m.name
+            grouped[entry_id(m.kind, name)].append(m)
         for eid, mentions in grouped.items():
             first = mentions[0]
             entry = entries.get(eid) or entries.setdefault(eid, _new_entry(eid, first, vocab))

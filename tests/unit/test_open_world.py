@@ -166,4 +166,4 @@ def test_a_discovered_name_in_plural_and_singular_is_one_entry(vocab: Vocabulary
            for n, t, i in (("a", "Podiatry", "Toe walkers"), ("b", "Foot care", "Toe walker"))]
     found = [e for e in merge(exs, vocab) if e.discovered and e.name.startswith("Toe")]
     assert [(e.id, e.name, len(e.sources)) for e in found] == [
-        ("condition-toe-walker", "Toe walkers", 2)]
+        ("condition-toe-walkers", "Toe walkers", 2)]
