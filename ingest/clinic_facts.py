@@ -68,6 +68,9 @@ def clinic_facts(article: Article) -> dict[str, Any] | None:
         if fact.origin not in origins:
             origins.append(fact.origin)
     names = _fold_longer_names(grouped["names"], list(grouped["addresses"]))
+    # A page title names what the page is about as often as who wrote it ("Providers of Fascial Facial Massage"):
+    # it only confirms a name the page gives elsewhere, never names the clinic on its own.
+    names = {n: o for n, o in names.items() if o != ["title"]}
     grouped["names"] = names
     if not names:
         if not any(grouped[f] for f in ("phones", "emails", "addresses")):

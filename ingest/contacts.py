@@ -136,6 +136,9 @@ class _Matcher(phonenumbers.PhoneNumberMatcher):
         return _Match(offset, candidate, found) if found is not None else None
 
 
+_FAX_LABEL = re.compile(r"\b(?:fax|facsimile)\b\W{0,3}(?:no\.?|number|#)?\W{0,4}$", re.IGNORECASE)
+
+
 def _phones_in_regions(text: str, regions: list[str]) -> list[tuple[str, str]]:
     seen: dict[str, tuple[int, str]] = {}
     spans: list[tuple[int, int]] = []
@@ -144,6 +147,8 @@ def _phones_in_regions(text: str, regions: list[str]) -> list[tuple[str, str]]:
             if any(m.start < end and start < m.end for start, end in spans):
                 continue  # a number already read under a likelier region
             spans.append((m.start, m.end))
+            if _FAX_LABEL.search(text, max(0, m.start - 24), m.start):
+                continue  # "Fax: (425) 555-0101" is no number to call
             _, e164, display = cast(_Match, m).found
             seen.setdefault(e164, (m.start, display))
     return [(e164, display) for e164, (_, display) in sorted(seen.items(), key=lambda kv: kv[1][0])]

@@ -9,6 +9,7 @@ from typing import Literal
 from ingest.clinic_facts import clinic_facts
 from ingest.items import (
     MAX_DISCOVERED_WORDS,
+    coordinated_parts,
     display_name,
     eased_condition,
     loose_match,
@@ -20,7 +21,7 @@ from ingest.language import language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
-from kb.vocabulary import Match, Term, Vocabulary
+from kb.vocabulary import Match, Term, Vocabulary, fold
 
 Context = Literal["heading", "list", "prose", "title", "context"]
 _CONTEXT_LISTS = {"condition": "condition_context", "benefit": "benefit_context", "technique": "technique_context",
@@ -29,15 +30,18 @@ _DISCOVERABLE = ("condition", "benefit", "technique")  # kinds an unknown list i
 _ENUMERATION = re.compile(r"(?:,?\s+(?:such as|including|like)\s*:?|:)\s+", re.IGNORECASE)
 _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
+MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+_PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 
 
 def contexts_of(text: str, cues: Cues) -> frozenset[str]:
     """Which kinds of list a heading or lead-in introduces (condition, benefit, technique; caution: warnings,
     exclusions, referrals, billing)."""
-    return frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
+    kinds = frozenset(kind for kind, name in _CONTEXT_LISTS.items() if cues.pattern(name).search(text))
+    return kinds - {"condition"} if "condition" in kinds and cues.pattern("cause_context").search(text) else kinds
 
 
 class _Extractor:
@@ -49,6 +53,7 @@ class _Extractor:
         self.cautions: list[tuple[str, str, list[str]]] = []
         self.treat = cues.pattern("treatment_verbs")
         self.warns = cues.pattern("caution_sentence")
+        self.speaks_of_conditions = cues.pattern("condition_context")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
 
@@ -147,24 +152,48 @@ class _Extractor:
                     if tech is not term:
                         self.relations.append((tech.id, term.id, self._evidence(section, tech, heading)))
         lead_in = ""
+        list_kinds = self._list_kinds(section.blocks)
         for block in section.blocks:
+            if block.kind == "item" and block.text.rstrip().endswith(":") and self.contexts(block.text):
+                lead_in = block.text  # "We specialise in the treatment of:" written as the list's first item
+                continue
             if block.kind == "item":
-                # Nearest first: the item's own heading, the sentence leading into the list, the headings above.
-                nearness = [contexts, self.contexts(lead_in), inherited]
+                # Nearest first: the item's own heading, the sentence leading into the list, what most of the
+                # list's items name, the headings above.
+                nearness = [contexts, self.contexts(lead_in), list_kinds.get(block.list_id, frozenset()), inherited]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
-                lead_in = block.text
-                for sentence in split_sentences(block.text):
+                sentences = split_sentences(block.text)
+                lead_in = sentences[-1] if sentences else block.text  # the sentence that leads into a list
+                for sentence in sentences:
                     self._sentence(sentence, heading, contexts, heading_techniques)
+
+    def _list_kinds(self, blocks: list[Block]) -> dict[int | None, frozenset[str]]:
+        """The kinds most items of a list name (at least half of three or more): a list of conditions is one even
+        without a heading saying so, and its unknown items are read as conditions too."""
+        by_list: dict[int | None, list[str]] = {}
+        for block in blocks:
+            if block.kind == "item" and not block.text.rstrip().endswith(":"):
+                by_list.setdefault(block.list_id, []).append(block.text)
+        out: dict[int | None, frozenset[str]] = {}
+        for list_id, texts in by_list.items():
+            if len(texts) < MIN_LIST_ITEMS or list_id is None:
+                continue
+            named = [{m.term.kind for m in self.find(strip_item(t, self.cues))} for t in texts]
+            out[list_id] = frozenset(k for k in _DISCOVERABLE if 2 * sum(k in n for n in named) >= len(texts))
+        return out
 
     def _enumeration(self, sentence: str, heading: str, contexts: frozenset[str], techniques: list[Term]) -> None:
         """"techniques such as: Deep tissue, Neuromuscular, Hot stone": an inline list after a lead-in naming a kind
         is read item by item, as a list would be."""
         m = _ENUMERATION.search(sentence)
-        if m is None:
+        if m is not None:
+            lead, rest = sentence[: m.start()], sentence[m.end():].rstrip(" .;!")
+        elif (m := self.speaks_of_conditions.search(sentence)) is not None:
+            lead, rest = sentence[: m.end()], sentence[m.end():].rstrip(" .;!")  # "for treating pain, migraines, …"
+        else:
             return
-        lead, rest = sentence[: m.start()], sentence[m.end():].rstrip(" .;!")
         near = self.contexts(lead) - {"caution"}
         parts = [p.strip() for p in _ENUMERATION_SPLIT.split(rest) if p.strip()]
         if not near or len(parts) < 3:
@@ -229,6 +258,13 @@ class _Extractor:
             return
         text = strip_item(block.text, self.cues)
         matches = self.find(text, contexts)
+        nearest = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
+        if discover and evidence is None and nearest != "benefit":  # "Improves skin tone and texture" is one
+            parts = coordinated_parts(text, matches, self.cues)
+            if len(parts) > 1:  # "Migraines and headaches", "Tinnitus and deafness": each part is an item
+                for part in parts:
+                    self._item(Block("item", part, block.list_id), heading, nearness, techniques, block.text)
+                return
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:
@@ -245,6 +281,14 @@ class _Extractor:
             if term.kind in contexts & {"condition", "benefit"}:
                 for tech in techniques:
                     self.relations.append((tech.id, term.id, block.text))
+        heads = self.cues.words("technique_heads")
+        words = fold(text).split()
+        if discover and "technique" not in kinds_found and len(words) >= 2 and words[-1] in heads and \
+                reads_as_name(text, self.cues, "technique") and not _PREPOSITION.search(text):
+            # "Bunion treatment", "Neurological assessment", "Hard skin removal": a service, whatever it names
+            self.mentions.append(Mention("technique", display_name(text), heading, evidence or block.text,
+                                         "list", discovered=True))
+            return
         if kinds_found or not discover:
             return
         # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":
@@ -252,7 +296,7 @@ class _Extractor:
         sentences = split_sentences(text)
         lead = _LEAD_SPLIT.split(sentences[0] if sentences else text)[0].strip().rstrip(".;:,!")
         # An unknown item counts once, as the kind its nearest context names.
-        found = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
+        found = nearest
         if found is not None and reads_as_name(lead, self.cues, found):
             self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
                                          "list", discovered=True))

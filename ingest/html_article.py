@@ -197,7 +197,9 @@ def _metadata(tags: list[Tag], jsonld: list[dict[str, Any]]) -> dict[str, str | 
     return {
         "title": title or None,
         "url": url,
-        "site": _meta(metas, "og:site_name", "application-name"),
+        # "Canberra Acupuncture | Acupuncture therapy | …": a site name padded with what the site offers
+        "site": re.split(r"\s+[|–—]\s+", site)[0] if (site := _meta(metas, "og:site_name", "application-name"))
+        else None,
         "published": published,
         "updated": updated,
         "lang": lang.lower() or None,
@@ -281,6 +283,21 @@ def _own_text(tag: Tag) -> str:
     return clean_text(" ".join(parts))
 
 
+_MAX_BOLD_HEADING_WORDS = 12
+
+
+def _bold_heading(p: Tag) -> str | None:
+    """The text of a paragraph that is nothing but one short bold phrase without a full stop, else None."""
+    parts = [c for c in p.children if not (isinstance(c, NavigableString) and not c.strip())
+             and not (isinstance(c, Tag) and c.name == "br")]
+    if len(parts) != 1 or not isinstance(parts[0], Tag) or parts[0].name not in {"strong", "b"}:
+        return None
+    text = clean_text(parts[0].get_text(" "))
+    if not text or len(text.split()) > _MAX_BOLD_HEADING_WORDS or text.endswith((".", ",")):
+        return None
+    return text
+
+
 def drop_furniture_sections(sections: list[Section]) -> list[Section]:
     """Drop sections headed as page furniture ('You might also like', 'Leave a reply', 'Comments')."""
     furniture = load_cues().words("furniture_headings")
@@ -343,7 +360,9 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
                     walk(nested.children)
             elif name in _TEXT_BLOCKS:
                 flush()
-                if _contains(child, _NESTED_IN_TEXT):
+                if name == "p" and (bold := _bold_heading(child)):
+                    heading(bold, 6)  # "<p><strong>The benefits of massage</strong></p>": a heading without the tag
+                elif _contains(child, _NESTED_IN_TEXT):
                     walk(child.children)
                 else:
                     buffer.append(child.get_text(" "))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.cues import Cues
-from kb.vocabulary import Term, Vocabulary, fold, phrase_key
+from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
 
 MAX_DISCOVERED_WORDS = 8
 
@@ -21,7 +21,36 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
     if not 0 < len(words) <= MAX_DISCOVERED_WORDS or _NOT_NAME_CHARS.search(text):
         return False
     starts = cues.words("not_name_starts") - ({"a", "an"} if kind == "benefit" else set())
+    if kind != "benefit":  # "Better running economy" is an outcome, never a condition's or a technique's name
+        starts = starts | cues.words("outcome_starts")
     return not (set(words) & cues.words("not_name_words") or words[0] in starts)
+
+
+_COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s&\s|\s+and\s+|\s+or\s+|\s*/\s*)\s*", re.IGNORECASE)
+MAX_PART_WORDS = 4
+_PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
+
+
+def coordinated_parts(text: str, matches: list[Match], cues: Cues) -> list[str]:
+    """The names a short list item joins with "and", "or", "&", "/" or commas ("Migraines and headaches" → both),
+    or just the item: when a known name spans the joint ("Pins and needles"), when a part is a lone modifier
+    ("Neck and shoulder pain") or when a part is too long to be a name."""
+    if len(text.split()) > MAX_DISCOVERED_WORDS:
+        return [text]
+    joints = list(_COORDINATOR.finditer(text))
+    if not joints or any(m.start < j.start() < m.end for m in matches for j in joints):
+        return [text]
+    parts = [p.strip() for p in _COORDINATOR.split(text)]
+    if len(parts) > 1 and len(parts[0].split()) == 1 and len(parts[-1].split()) > 1 and not any(
+            m.end <= len(parts[0]) and m.via != "coordination" for m in matches):
+        return [text]  # "Herniated or bulging discs", "Post-fracture and post-surgical rehab": one shared head
+    if fold(text).split()[0] in cues.words("outcome_starts"):
+        return [text]  # "Better running economy and efficiency" is one outcome
+    modifiers = cues.words("modifier_words")
+    if any(not p or len(p.split()) > MAX_PART_WORDS or (len(p.split()) == 1 and fold(p) in modifiers)
+           for p in parts) or any(_PREPOSITION.search(p) for p in parts):
+        return [text]  # "Dryness of the mouth, nose and eyes": the parts after "of" are places, not names
+    return parts
 
 
 _EASING = re.compile(r"^(?:reduced|less|lower|fewer|relief (?:of|from)|relieved)\s+(.+)$"

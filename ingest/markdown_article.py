@@ -12,6 +12,7 @@ import yaml
 
 from ingest import contacts
 from ingest.decode import clean_text
+from ingest.front_matter import front_matter_sections
 from ingest.html_article import drop_furniture_sections, page_facts, sections_from_element, soup_of
 from kb.model import Article, Block, Fact, Section, article_id
 
@@ -68,11 +69,21 @@ def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return next((lowered[k] for k in keys if lowered.get(k)), None)
 
 
+_LIST_AFTER_TEXT = re.compile(r"^(?![ \t]*(?:[-*+]|\d+\.)[ \t])([ \t]*[^\s|>#].*)\n(?=[ \t]*(?:[-*+]|\d+\.)[ \t]+\S)",
+                              re.MULTILINE)
+
+
+def _lists_apart(body: str) -> str:
+    """A blank line before a list that follows a line of text: most Markdown writers start a list there, and
+    Python-Markdown would read it as more of the paragraph ("… increase your risk:\n- Blood sugar …")."""
+    return _LIST_AFTER_TEXT.sub(r"\1\n\n", body)
+
+
 def parse_markdown(text: str, path: str) -> Article:
     """Parse a Markdown article into an Article (pure)."""
     meta, body = split_front_matter(text)
     title = _text(_first(meta, ("title", "name", "headline"))) or ""
-    html = md.markdown(body, extensions=["extra", "sane_lists"])
+    html = md.markdown(_lists_apart(body), extensions=["extra", "sane_lists"])
     sections = sections_from_element(soup_of(html).body or soup_of("<body></body>"), title)
     lead = _text(_first(meta, _LEAD_KEYS))
     if lead and not any(lead == b.text for s in sections for b in s.blocks):
@@ -91,6 +102,7 @@ def parse_markdown(text: str, path: str) -> Article:
             a = _text(item.get("a") or item.get("answer"))
             if q and a:
                 sections.append(Section(heading=q, level=3, blocks=[Block("paragraph", a)]))
+    sections += front_matter_sections(meta)
     title = title or (sections[0].heading if sections else "") or path
     sections[0].heading = sections[0].heading or title
     url = _text(_first(meta, _URL_KEYS))

@@ -9,7 +9,7 @@ from typing import Any
 from ingest.clinic_facts import same_value
 from kb.cues import load_cues
 from kb.model import Caution, Entry, Extraction, Mention, Passage, Relation, Source, display_phone, entry_id
-from kb.vocabulary import Vocabulary
+from kb.vocabulary import Vocabulary, phrase_key
 
 MAX_PASSAGES_PER_ARTICLE = 20  # sentences that name the entry, per article
 MAX_CONTEXT_PER_ARTICLE = 60  # sentences of an article about the entry that name nothing (FAQ answers, prices)
@@ -38,6 +38,17 @@ def _summary(entry: Entry, names: list[str]) -> str:
     return prose[0] if prose else (others[0] if others else "")
 
 
+def _discovered_names(extractions: list[Extraction]) -> dict[tuple[str, tuple[str, ...]], str]:
+    """Each discovered name by kind and folded words, as first seen: "Kidney stones" and "Kidney stone" on two
+    pages are one entry."""
+    names: dict[tuple[str, tuple[str, ...]], str] = {}
+    for ex in sorted(extractions, key=lambda e: e.path):
+        for m in ex.mentions:
+            if m.discovered:
+                names.setdefault((m.kind, phrase_key(m.name)), m.name)
+    return names
+
+
 def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     """Merge every article's extraction into entries (pure); ordering is stable for stable input."""
     treat = load_cues().pattern("treatment_verbs")
@@ -46,10 +57,12 @@ def merge(extractions: list[Extraction], vocab: Vocabulary) -> list[Entry]:
     # One seen-set per entry, kept across articles: rebuilding them per article made merging quadratic.
     seen_sentences: dict[str, set[str]] = defaultdict(set)
     linked: Linked = defaultdict(set)
+    discovered_names = _discovered_names(extractions)
     for ex in sorted(extractions, key=lambda e: e.path):
         grouped: dict[str, list[Mention]] = defaultdict(list)
         for m in ex.mentions:
-            grouped[entry_id(m.kind, m.name)].append(m)
+            name = discovered_names.get((m.kind, phrase_key(m.name)), m.name) if m.discovered else m.name
+            grouped[entry_id(m.kind, name)].append(m)
         for eid, mentions in grouped.items():
             first = mentions[0]
             entry = entries.get(eid) or entries.setdefault(eid, _new_entry(eid, first, vocab))

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from ingest.html_article import parse_html
 from ingest.markdown_article import parse_markdown
 from ingest.text_article import parse_text
+from ingest.visual_lists import visual_lists
 from kb.model import Article
 
 FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".php": "html",
@@ -20,7 +21,7 @@ def parse_article(text: str, path: str, fmt: str | None = None) -> Article:
     if fmt == "text" and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
         fmt = "html"  # a saved page with the wrong extension
     if fmt == "html":
-        return parse_html(text, path)
+        return visual_lists(parse_html(text, path))
     if fmt == "markdown":
-        return parse_markdown(text, path)
-    return parse_text(text, path)
+        return visual_lists(parse_markdown(text, path))
+    return visual_lists(parse_text(text, path))

@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 IMPLIED_HEADS = {"massage", "therapy"}  # the last word of technique names that queries often leave out
 MAX_REMEMBERED_FINDS = 50_000  # texts whose matches a Matcher keeps (some 10-20 MB at most)
 VOCAB_FILES = {"condition": "conditions.yaml", "technique": "techniques.yaml", "benefit": "benefits.yaml"}
+LEXICON_FILE = "icd10cm_lexicon.txt"  # the second condition lexicon (scripts/build_condition_lexicon.py)
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+|[^\sA-Za-z0-9\u00C0-\u024F'\u2019-]")
 
@@ -107,6 +108,7 @@ class Matcher:
 
     phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
     context_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)
+    lexicon_phrases: dict[tuple[str, ...], Term] = field(default_factory=dict)  # the second lexicon's
     acronyms: dict[str, Term] = field(default_factory=dict)
     max_len: int = 1
     _lengths: tuple[tuple[int, ...], dict[str, tuple[int, ...]]] | None = field(
@@ -117,10 +119,11 @@ class Matcher:
     def _first_word_lengths(self) -> dict[str, tuple[int, ...]]:
         """For each word that starts a phrase or context phrase, the lengths (up to `max_len`) of those phrases,
         longest first: the only lengths worth trying at a token, where trying every length cost most of `find`."""
-        state = (id(self.phrases), len(self.phrases), id(self.context_phrases), len(self.context_phrases), self.max_len)
+        state = (id(self.phrases), len(self.phrases), id(self.context_phrases), len(self.context_phrases),
+                 len(self.lexicon_phrases), self.max_len)
         if self._lengths is None or self._lengths[0] != state:  # rebuilt if phrases were added since
             by_first: dict[str, set[int]] = {}
-            for key in [*self.phrases, *self.context_phrases]:
+            for key in [*self.phrases, *self.context_phrases, *self.lexicon_phrases]:
                 if key and len(key) <= self.max_len:
                     by_first.setdefault(key[0], set()).add(len(key))
             self._lengths = (state, {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()})
@@ -157,6 +160,9 @@ class Matcher:
                     ctx = self.context_phrases.get(key)
                     if ctx is not None and ctx.kind in context_kinds:
                         term, via = ctx, "context"
+                    elif "condition" in context_kinds:
+                        ctx = self.lexicon_phrases.get(key)
+                        term, via = (ctx, "lexicon") if ctx is not None else (None, via)
                 if term is not None and (n > 1 or not _is_acronym_key(key[0], self.acronyms)):
                     hit = (n, term, via)
                     break
@@ -199,9 +205,12 @@ class Matcher:
 class Vocabulary:
     """Conditions, techniques and benefits loaded from YAML data files."""
 
-    def __init__(self, terms: list[Term]):
+    def __init__(self, terms: list[Term], lexicon: list[Term] | None = None):
         self.terms = terms
-        self.by_id = {t.id: t for t in terms}
+        # The second lexicon: condition names of ICD-10-CM, matched only where a page speaks of conditions (a list or
+        # section of conditions, a "helps with" sentence); queries and the A-Z keep to the curated terms.
+        self.lexicon = _beside_curated(terms, lexicon or [])
+        self.by_id = {t.id: t for t in [*self.lexicon, *terms]}
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Vocabulary:
@@ -212,7 +221,8 @@ class Vocabulary:
             raw = yaml.safe_load((data_dir / filename).read_text(encoding="utf-8"))
             for item in raw[kind + "s"]:
                 terms.append(_term(kind, item))
-        return cls(terms)
+        lexicon_path = data_dir / LEXICON_FILE
+        return cls(terms, load_lexicon(lexicon_path) if lexicon_path.is_file() else [])
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -228,6 +238,19 @@ class Vocabulary:
                 m.context_phrases.setdefault(phrase_key(phrase), term)
             for acronym in term.acronyms:
                 m.acronyms[acronym] = term
+        for term in (t for t in self.terms if t.kind == "benefit"):  # after the curated phrases, which win
+            for phrase in term.text_phrases():
+                for form in verb_forms(phrase):  # "increase circulation" for "improved circulation"
+                    key = phrase_key(form)
+                    if key and key not in m.phrases:
+                        m.phrases[key] = term
+                        m.max_len = max(m.max_len, len(key))
+        for term in self.lexicon:  # after the curated phrases, which win
+            for phrase in term.context_terms:
+                key = phrase_key(phrase)
+                if key and key not in m.phrases and key not in m.context_phrases:
+                    m.lexicon_phrases.setdefault(key, term)
+                    m.max_len = max(m.max_len, len(key))
         return m
 
     @cached_property
@@ -257,6 +280,46 @@ class Vocabulary:
                 if short not in out and (len(short) > 1 or len(short[0]) >= 5):
                     out[short] = [term]
         return out
+
+
+_RAISING = ("improve", "improves", "improving", "increase", "increases", "increasing", "enhance", "enhances",
+            "boost", "boosts", "promote", "promotes", "promoting")
+_EASING_VERBS = ("reduce", "reduces", "reducing", "decrease", "decreases", "decreasing", "alleviate", "alleviates",
+                 "alleviating", "ease", "eases", "easing", "relieve", "relieves", "relieving", "lessen", "lessens",
+                 "release", "releases", "releasing")
+_RAISED = re.compile(r"^(?:improved|increased|enhanced|better|greater|boosted)\s+(.+)$", re.IGNORECASE)
+_EASED = re.compile(r"^(?:reduced|decreased|less|lower|relieved|eased)\s+(.+)$|^(.+?)\s+(?:relief|reduction)$",
+                    re.IGNORECASE)
+
+
+def verb_forms(phrase: str) -> list[str]:
+    """The verb phrasings of a benefit's noun phrase: "improved circulation" → "improve circulation", "increases
+    circulation", …; "pain relief" and "reduced pain" → "relieve pain", "decrease pain", …"""
+    if m := _RAISED.match(phrase):
+        return [f"{verb} {m.group(1)}" for verb in _RAISING]
+    if m := _EASED.match(phrase):
+        rest = m.group(1) or m.group(2)
+        return [f"{verb} {rest}" for verb in _EASING_VERBS] + [f"relief of {rest}", f"relief from {rest}"]
+    return []
+
+
+def load_lexicon(path: Path) -> list[Term]:
+    """The second condition lexicon: one context-only condition term per `code<TAB>phrase` line."""
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, phrase = line.split("\t")
+            terms.append(Term("condition", phrase, context_terms=(phrase,), icd10=code, source=LEXICON_SOURCE))
+    return terms
+
+
+LEXICON_SOURCE = "icd10cm"
+
+
+def _beside_curated(curated: list[Term], lexicon: list[Term]) -> list[Term]:
+    """Lexicon terms whose id no curated term has: the curated vocabulary stays first."""
+    ids = {t.id for t in curated}
+    return [t for t in lexicon if t.id not in ids]
 
 
 def _term(kind: str, item: dict[str, Any]) -> Term:

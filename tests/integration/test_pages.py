@@ -325,8 +325,8 @@ def test_bad_parameters_get_a_400_page_that_says_why(client, url, message):
 
 @pytest.mark.parametrize(("url", "status", "error", "errors"), [
     ("/api/search?page=0", 400, "invalid parameters", ["page must be between 1 and 100, got 0"]),
-    ("/api/search?page=99&q=massage", 404, "page 99 is past the last page (10)",
-     ["page 99 is past the last page (10)"]),
+    ("/api/search?page=99&q=massage", 404, "page 99 is past the last page (11)",
+     ["page 99 is past the last page (11)"]),
     ("/api/entries/no-such-entry", 404, "no entry with id 'no-such-entry'", ["no entry with id 'no-such-entry'"]),
 ])
 def test_api_errors_have_one_shape(client, url, status, error, errors):

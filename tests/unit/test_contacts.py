@@ -89,3 +89,20 @@ def test_phone_parses_are_remembered_through_phonenumbers_own_matcher() -> None:
     assert phones_in(text, ["US"]) == [("+14253478614", "(425) 347-8614")]  # again: parsed from the memo
     info = contacts._verified_number.cache_info()
     assert info.misses >= 1 and info.hits >= 1
+
+
+def test_fax_numbers_are_not_phones() -> None:
+    assert phones_in("Phone: (425) 347-8614 Fax: (425) 347-8615") == [("+14253478614", "(425) 347-8614")]
+    assert phones_in("Tel 0113 496 0123, fax no. 0113 496 0124") == [("+441134960123", "0113 496 0123")]
+
+
+def test_a_page_title_alone_never_names_the_clinic() -> None:
+    """'Swedish Massage | Providers of Fascial Facial Massage' says what the page offers; a name the page gives
+    elsewhere (its copyright line) is the clinic's."""
+    page = ("<html><head><title>Deep Tissue | Providers of Fascial Facial Massage</title></head><body><main>"
+            "<h1>Deep tissue</h1><p>Call 0113 496 0123 to book.</p></main></body></html>")
+    facts = clinic_facts(parse_article(page, "deep.html"))
+    assert facts is not None and facts["name"] is None and facts["names"] == []
+    signed = page.replace("</main>", "</main><footer>© 2024 Riverbend Massage Therapies</footer>")
+    facts = clinic_facts(parse_article(signed, "deep.html"))
+    assert facts is not None and facts["name"] == "Riverbend Massage Therapies"

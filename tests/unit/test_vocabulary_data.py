@@ -456,3 +456,20 @@ def test_required_red_flags_are_present():
     ids = {f.get("id") for f in red_flags() if isinstance(f, dict)}
     missing = sorted(REQUIRED_RED_FLAGS - ids)
     assert not missing, f"missing red flags: {missing}"
+
+
+def test_the_shipped_condition_lexicon_is_what_the_code_set_gives(icd) -> None:
+    """kb/data/icd10cm_lexicon.txt is built by scripts/build_condition_lexicon.py: every line's code is valid and
+    the file is exactly what the script makes from the installed code set."""
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_condition_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_condition_lexicon", script)
+    assert spec is not None and spec.loader is not None
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    lines = [line.split("\t") for line in (DATA_DIR / "icd10cm_lexicon.txt").read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    assert [code for code, _ in lines if not icd.is_valid_item(code)] == []
+    built = sorted(builder.lexicon().values(), key=lambda r: (r[1].lower(), r[0]))
+    assert [tuple(line) for line in lines] == built
