@@ -1,5 +1,5 @@
-"""Clinic names in a query ("SPORTS CLINICAL address", "Dayspring emergency number"): the phrases that name one
-clinic of an index version, so that its pages are found and its name's words are never read as intent ("Open Path
+"""Clinic names in a query ("NORTHGATE SPORTS address", "Brightwater emergency number"): the phrases that name one
+clinic of an index version, so that its pages are found and its name's words are never read as intent ("Open Door
 Massage" is not a question about opening hours)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from functools import cache
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary, phrase_key, tokens
 
-# Where a clinic's name stops being its name: "Green Dentistry: Root & Restore", "Stowmarket, Suffolk".
+# Where a clinic's name stops being its name: "Harbour Dentistry: Smile & Care", "Ashford, Kent".
 _NAME_END = re.compile(r"\s[-–—|]\s|[:,|(]")
-MIN_SHORT_NAME_LETTERS = 5  # a one-word short name ("Highworth") is at least this long
+MIN_SHORT_NAME_LETTERS = 5  # a one-word short name ("Kingsford") is at least this long
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _words(keys: frozenset[tuple[str, ...]]) -> frozenset[str]:
 def clinic_phrases(clinics: list[tuple[str, str]], vocab: Vocabulary, cues: Cues,
                    vocab_keys: frozenset[tuple[str, ...]]) -> dict[tuple[str, ...], ClinicName]:
     """Phrase keys naming the clinics (name, entry id): each whole name (up to a colon, comma or dash), and its
-    leading words ("Dayspring" for Dayspring Laser Dentistry) when they start with a word that is no vocabulary
+    leading words ("Brightwater" for Brightwater Laser Dentistry) when they start with a word that is no vocabulary
     word, no organisation word and no intent word. A phrase two clinics share, or a vocabulary phrase, names none."""
     common = cues.words("organisation_words") | cues.words("query_stopwords")
     vocab_words = _words(vocab_keys)
