@@ -6,6 +6,7 @@ from collections import Counter
 from itertools import islice
 from typing import Any
 
+from index.analysis import analyse, stemming_analyzer
 from index.desk_facts import labels, sentence_topics
 from index.entry_view import EntryView
 from index.query import ParsedQuery
@@ -132,6 +133,14 @@ def _about(result: dict[str, Any], parsed: ParsedQuery) -> bool:
     return all(result["id"] == t.id or t.name in result["facets"].get(t.kind, ()) for t in parsed.terms)
 
 
+def _says_topic(result: dict[str, Any], sentence: str, parsed: ParsedQuery) -> bool:
+    """Whether a fact sentence is about what the query names: its result is the named term, or the sentence holds
+    the words the patient typed for it (a back-pain page's session count is no answer about neuromuscular massage)."""
+    said = set(analyse(stemming_analyzer(), sentence))
+    return all(result["id"] in {t.id for t in g.terms} or set(analyse(stemming_analyzer(), g.text)) <= said
+               for g in parsed.groups if g.terms)
+
+
 def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
     """A front-desk question ("do you take insurance"): the best sentence that states such a fact, quoted first,
     with its source and the clinic to call."""
@@ -141,6 +150,8 @@ def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snaps
         if not _about(r, parsed):
             continue  # "how many sessions neuromuscular": a count of another treatment's sessions answers nothing
         for source in (r.get("sources") or [])[:1]:
+            if not _says_topic(r, source["sentence"], parsed):
+                continue
             stated = len(asked & sentence_topics(source["sentence"]))
             if stated and (best is None or stated > best[0]):
                 best = (stated, r, source)

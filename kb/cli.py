@@ -193,11 +193,17 @@ def _print_search(result: dict[str, Any]) -> None:
         click.echo(f"! {result['notice']['message']}\n")
     if result["corrected_query"]:
         click.echo(f"Did you mean: {result['corrected_query']}?\n")
-    if result["answer"]:
-        click.echo(f"Answer: {result['answer']['text']}")
-        if result["answer"].get("quote"):
-            q = result["answer"]["quote"]
-            click.echo(f"  “{q['sentence']}” — {q['title']} ({q['path']})")
+    if result["answer"]:  # as the answer card shows it: the quote that answers first, the short facts after
+        answer = result["answer"]
+        if answer.get("quote"):
+            q = answer["quote"]
+            click.echo(f"Answer: “{q['sentence']}” — {q['title']} ({q['path']})")
+            click.echo(f"  {answer['text']}")
+        else:
+            click.echo(f"Answer: {answer['text']}")
+        for clinic in answer.get("clinics") or []:
+            if clinic.get("phone"):
+                click.echo(f"  Call {clinic['name']}: {clinic.get('phone_display') or clinic['phone']}")
         click.echo("")
     click.echo(f"{result['total']} result(s) for “{result['query']}”")
     for i, r in enumerate(result["results"], 1):

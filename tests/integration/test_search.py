@@ -120,6 +120,15 @@ def test_a_front_desk_answer_quotes_the_answer_not_the_question(sample_kb: Versi
     assert "insurers" in answer["quote"]["sentence"]
 
 
+def test_a_front_desk_fact_about_another_topic_is_no_answer(sample_kb: Version) -> None:
+    """The samples state a session count only for scoliosis care: a back-pain entry that also names neuromuscular
+    massage must not quote it for neuromuscular massage; the answer is about the technique asked for."""
+    answer = search(sample_kb, "how many sessions neuromuscular")["answer"]
+    assert answer["entry_id"] == "technique-neuromuscular-massage-therapy"
+    assert "scoliosis" not in answer["quote"]["sentence"].lower()
+    assert "neuromuscular" in answer["quote"]["sentence"].lower()
+
+
 def facet(result: dict[str, Any], name: str) -> dict[str, tuple[int, bool]]:
     return {v["value"]: (v["count"], v["selected"]) for v in result["facets"][name]}
 

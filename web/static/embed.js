@@ -171,7 +171,7 @@
       parts.push(el("h2", { "class": "visually-hidden" }, ["Results"]));
       parts.push(el("ol", { "class": "results" }, data.results.map(result)));
       var all = page("/search?q=" + encodeURIComponent(q) + (SITE ? "&site=" + encodeURIComponent(SITE) : ""));
-      parts.push(el("p", { "class": "more" }, [el("a", { href: all }, ["All " + data.total + " results"])]));
+      parts.push(el("p", { "class": "more" }, [el("a", { href: all }, [data.total === 1 ? "Open it on the full site" : "All " + data.total + " results"])]));
     }
     if (!data.answer || emergency) parts.push(callToAction(data.site));
     output.replaceChildren.apply(output, parts.filter(Boolean));
