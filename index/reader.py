@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import warnings
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from whoosh.searching import Searcher
 from index.entry_view import EntryView
 from index.lru import LRU, Weight
 from index.passages import PassagePostings, encode_postings
-from index.schema import FACETS
+from index.schema import FACETS, PLAIN_FIELDS, TEXT_FIELDS
+from index.scoring import facet_bit_sets, field_lengths
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 from index.tables import Tables
 
@@ -38,6 +40,7 @@ SCORES = 4096  # term and phrase score maps kept per snapshot …
 SCORE_BYTES = 32 * 1024 * 1024  # … and their size
 STORED_ENTRIES = 1024  # stored entries kept per snapshot, as read (text and arrays, not decoded) …
 STORED_CHARS = 256 * 1024 * 1024  # … and their size in characters
+SCORED_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "desk")  # fields whose lengths are read when a snapshot opens
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 CACHES = """Every cache kb keeps, its key, bound and lifetime (all die with their snapshot, so nothing outlives the
@@ -70,6 +73,21 @@ class Snapshot:
     results: LRU = field(default_factory=lambda: LRU(RESULTS, RESULT_BYTES))
     scores: LRU = field(default_factory=lambda: LRU(SCORES, SCORE_BYTES))
     stored: LRU = field(default_factory=lambda: LRU(STORED_ENTRIES, STORED_CHARS))
+    facet_bits: dict[str, dict[str, int]] = field(init=False, repr=False)  # facet, value: its documents' bit set
+    lengths: dict[str, array] = field(init=False, repr=False)  # field: every document's length (for BM25F)
+
+    def __post_init__(self) -> None:
+        # Read here, once per version, so no request pays for them (facet counts and term scores use them).
+        self.facet_bits = facet_bit_sets(self.facets)
+        self.lengths = {}
+        for name in SCORED_FIELDS:
+            self.field_lengths(name)
+
+    def field_lengths(self, fieldname: str) -> array:
+        """Every document's length in a field, as Whoosh's BM25F scorer reads it."""
+        if fieldname not in self.lengths:
+            self.lengths[fieldname] = field_lengths(self.searcher, fieldname)
+        return self.lengths[fieldname]
 
     def close(self) -> None:
         """Release the searcher's files."""
@@ -173,6 +191,16 @@ def _facet_table(searcher: Searcher) -> tuple[list[dict[str, tuple[str, ...]]], 
     return [{k: tuple(v) for k, v in doc.items()} for doc in facets], ids, articles
 
 
+def settle_memory() -> None:
+    """Move everything alive now (the new snapshot's tables and facet values, the app) out of the garbage
+    collector's sight: a full collection then walks only what requests add, not tens of thousands of long-lived
+    objects (those walks were the longest pauses in search latency). Unfreezing first lets a retired snapshot's
+    objects be collected."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class IndexHandle:
     """The process's view of a data directory: `snapshot()` is cheap and always the live version.
 
@@ -215,6 +243,7 @@ class IndexHandle:
         except StoreError as exc:
             return self._keep_or_raise(current, exc)
         self._retire(fresh)
+        settle_memory()
         return fresh
 
     def _keep_or_raise(self, current: Snapshot | None, exc: StoreError) -> Snapshot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from array import array
 from typing import Any
 
 from whoosh import query as Q
@@ -15,8 +15,10 @@ from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
 from index.query import ParsedQuery, group_query, is_specific, max_edits, parse_query
+from index.ranking import Ranking
 from index.reader import Snapshot
 from index.schema import FACETS
+from index.scoring import Hits, bits_of, count, intersection, partition, phrase_hits, searched_hits, term_hits, union
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
@@ -36,21 +38,24 @@ def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, s
     return [(facet, set(values)) for facet, values in params.filters if facet != skip]
 
 
-def _passes(doc: dict[str, tuple[str, ...]], filters: list[tuple[str, set[str]]]) -> bool:
-    """Whether a document has a selected value of every filtered facet (AND across facets)."""
-    return all(values.intersection(doc.get(facet, ())) for facet, values in filters)
+def _allowed(snap: Snapshot, filters: list[tuple[str, set[str]]]) -> int | None:
+    """The documents with a selected value of every filtered facet (AND across facets, OR within), as a bit set;
+    None when nothing is filtered."""
+    allowed: int | None = None
+    for facet, values in filters:
+        bits = union([snap.facet_bits.get(facet, {}).get(v, 0) for v in values])
+        allowed = bits if allowed is None else allowed & bits
+    return allowed
 
 
-def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dict[str, list[dict[str, Any]]]:
-    """Counts per facet value over the matches, each facet ignoring its own selection (OR within, AND across)."""
+def facet_counts(snap: Snapshot, matched: int, params: SearchParams) -> dict[str, list[dict[str, Any]]]:
+    """Counts per facet value over the matches (a bit set), each facet ignoring its own selection (OR within, AND
+    across): one bit count per value, from the per-value document sets read when the snapshot opened."""
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
-        counts: Counter[str] = Counter()
-        others = _filters(params, skip=facet)
-        for docnum in matched:
-            doc = snap.facets[docnum]
-            if _passes(doc, others):
-                counts.update(doc.get(facet, ()))
+        others = _allowed(snap, _filters(params, skip=facet))
+        base = matched if others is None else matched & others
+        counts = {v: n for v, bits in snap.facet_bits.get(facet, {}).items() if base and (n := count(base & bits))}
         selected = set(params.selected(facet))
         values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:MAX_FACET_VALUES]
         shown = {v for v, _ in values}
@@ -97,74 +102,88 @@ def _leaves(query: Q.Query) -> list[Q.Query]:
     return [] if query is Q.NullQuery else [query]
 
 
-def leaf_scores(snap: Snapshot, leaf: Q.Query) -> dict[int, float]:
-    """Every document one term or phrase query matches, with its score (per version: a word or a name recurs in
-    query after query, and the index has one document per entry, so this is small)."""
-    def compute() -> dict[int, float]:
-        return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(leaf, limit=None)}
-    return snap.scores.get_or_compute(leaf, compute, lambda scores: 100 * len(scores) + 256)
+def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
+    """Every document one term or phrase query matches, with its score, read from the term's postings (per
+    version: a word or a name recurs in query after query)."""
+    def compute() -> Hits:
+        if type(leaf) in (Q.Term, Q.Phrase) and leaf.boost != 1.0:  # Whoosh multiplies the unboosted score
+            return leaf_scores(snap, leaf.with_boost(1.0)).scaled(float(leaf.boost))
+        hits = None
+        if type(leaf) is Q.Term:
+            hits = term_hits(snap.searcher, snap.field_lengths, leaf)
+        elif type(leaf) is Q.Phrase:
+            hits = phrase_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+        return hits if hits is not None else searched_hits(snap.searcher, leaf)
+    return snap.scores.get_or_compute(leaf, compute, lambda hits: hits.weight)
 
 
-def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
-    """Every document one group's query matches, with its score: the sum of the scores of the terms and phrases
-    that match it, as Whoosh scores an Or."""
-    total: Counter[int] = Counter()
-    for leaf in _leaves(query):
-        total.update(leaf_scores(snap, leaf))
-    return dict(total)
+def group_scores(snap: Snapshot, query: Q.Query) -> tuple[int, array]:
+    """The documents one group's query matches (a bit set) and every document's score for it (0.0 where it does
+    not match): the sum of the scores of the terms and phrases that match it, as Whoosh scores an Or."""
+    def compute() -> tuple[int, array]:
+        bits, total = 0, array("d", bytes(8 * snap.searcher.doc_count_all()))
+        for leaf in _leaves(query):
+            hits = leaf_scores(snap, leaf)
+            bits |= hits.bits
+            for d, score in zip(hits.ids, hits.scores, strict=True):
+                total[d] += score
+        return bits, total
+    return snap.scores.get_or_compute(("group", query), compute, lambda found: 8 * len(found[1]) + 256)
 
 
-def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> list[tuple[int, float]]:
+def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams) -> Ranking:
     """Matches before facet filters, in tiers, each ranked by score: the entries the query names, then documents
     matching every part of the query, then every named term, then any named term; with no named term, then the
-    documents matching most of the free words. One scored search ranks them all."""
+    documents matching most of the free words. Sets are bit sets; a page sorts only what it shows (index/ranking.py)."""
     if not parsed.groups and not parsed.desk:
         if not params.filters:
-            return []
-        return [(d, 0.0) for d in snap.tables.by_support]
+            return Ranking()
+        return Ranking.of_list(snap.tables.by_support)
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
     is_named = [bool(g.terms) for g in parsed.groups]
     for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
-        scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
+        scored.append(group_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
         is_named.append(False)
-    sets = [set(s) for s in scored]
+    sets = [bits for bits, _ in scored]
     named = [s for n, s in zip(is_named, sets, strict=True) if n]
     free = [s for n, s in zip(is_named, sets, strict=True) if not n]
-    tiers: list[set[int]] = []
+    tiers: list[int] = []
     if named:
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
         # ("massage" for Massage therapy).
         for specific in (True, False):
-            own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
-                   if t.id in snap.ids and is_specific(g, t) == specific}
-            tiers.append(own & set().union(*named))
-    tiers.append(set.intersection(*sets) if sets else set())
+            own = bits_of(snap.ids[t.id] for g in parsed.groups for t in g.terms
+                          if t.id in snap.ids and is_specific(g, t) == specific)
+            tiers.append(own & union(named))
+    tiers.append(intersection(sets) if sets else 0)
     if named:
-        tiers.append(set.intersection(*named))
-        tiers.append(set().union(*named))
+        tiers.append(intersection(named))
+        tiers.append(union(named))
     elif len(free) >= MIN_FREE_WORDS_FOR_PARTIAL:
-        counts = Counter(d for s in free for d in s)
         need = max(MIN_FREE_WORDS_FOR_PARTIAL, -(-len(free) * PARTIAL_MATCH_SHARE // 100))
-        tiers.append({d for d, n in counts.items() if n >= need})
-    union = set().union(*tiers)
-    if not union:
-        return []
+        tiers.append(union([bits for held, bits in partition(union(free), free).items() if len(held) >= need]))
+    matched = union(tiers)
+    if not matched:
+        return Ranking()
     # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
-    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in union}
     # After the entries the query names, documents (entries and articles alike) by how much of the query they
     # match, then by score: a page matching four of five words beats one matching a named term alone.
     n_docs = max(1, snap.searcher.doc_count())
-    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + count(s)))
                for n, s in zip(is_named, sets, strict=True)]
-    coverage = {d: round(sum(w for w, s in zip(weights, sets, strict=True) if d in s), 1) for d in union}
+    coverage: dict[float, int] = {}  # coverage to the documents with it
+    for held, bits in partition(matched, sets).items():
+        key = round(sum(weights[i] for i in held), 1)
+        coverage[key] = coverage.get(key, 0) | bits
     lead = tiers[:2] if named else []
-    seen: set[int] = set()
-    ranked: list[tuple[int, float]] = []
-    for tier in [*lead, union]:
-        for docnum in sorted(tier - seen, key=lambda d: (-coverage[d], -scores.get(d, 0.0), d)):
-            seen.add(docnum)
-            ranked.append((docnum, scores.get(docnum, 0.0)))
-    return ranked
+    seen = 0
+    buckets: list[int] = []
+    for tier in [*lead, matched]:
+        for key in sorted(coverage, reverse=True):
+            if bucket := tier & coverage[key] & ~seen:
+                buckets.append(bucket)
+        seen |= tier
+    return Ranking(matched, buckets, [total for _, total in scored])
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
@@ -182,10 +201,8 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     parsed = parse_query(params.q, vocab, cues)
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params)
-    matched = {d for d, _ in ranked}
-    filters = _filters(params)
-    allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], filters)]
-    total = len(allowed)
+    allowed = _allowed(snap, _filters(params))
+    total = ranked.total(allowed)
     pages = max(1, -(-total // params.per_page))
     if params.page > pages:
         raise NotFound(f"page {params.page} is past the last page ({pages})")
@@ -194,7 +211,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     start = (params.page - 1) * params.per_page
     shown: set[str] = set()  # snippets so far: each result quotes its own best sentence, not one list for all
     results = []
-    for d, score in allowed[start : start + params.per_page]:
+    for d, score in ranked.page(allowed, start, start + params.per_page):
         results.append(_result(snap, d, score, stems, shown))
         shown.add(results[-1]["sources"][0]["sentence"] if results[-1]["sources"] else "")
     if corrected and corrected.lower() == params.q.lower():
@@ -209,7 +226,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
         "page": params.page,
         "per_page": params.per_page,
         "results": results,
-        "facets": facet_counts(snap, matched, params),
+        "facets": facet_counts(snap, ranked.matched, params),
         "answer": (build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap)
                    if results and not emergency else None),
         "notice": notice,
