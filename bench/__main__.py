@@ -203,6 +203,9 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
     typed = typed_prefixes(uniq[: args.typed])
     say(f"search: kb, {args.unique} unique queries, nothing cached before each")
     search["unique"] = {"queries": args.unique, "kb": runner.unique(uniq[: args.unique], args.budget * 2)}
+    say(f"search: kb, the same {args.unique} unique queries as a running server meets them (per-version caches kept)")
+    runner.forget_everything()
+    search["unique"]["kb_server"] = runner.cold(uniq[: args.unique], args.budget * 2)
     say(f"search: kb, suggest as you type ({len(typed)} prefixes of {args.typed} queries)")
     search["typed"] = {"prefixes": len(typed), "kb": runner.typing(typed, args.budget)}
     say("search: kb, replayed Zipf log")
