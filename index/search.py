@@ -106,8 +106,9 @@ def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
     """Every document one term or phrase query matches, with its score, read from the term's postings (per
     version: a word or a name recurs in query after query)."""
     def compute() -> Hits:
-        if type(leaf) in (Q.Term, Q.Phrase) and leaf.boost != 1.0:  # Whoosh multiplies the unboosted score
-            return leaf_scores(snap, leaf.with_boost(1.0)).scaled(float(leaf.boost))
+        boost = float(getattr(leaf, "boost", 1.0))
+        if type(leaf) in (Q.Term, Q.Phrase) and boost != 1.0:  # Whoosh multiplies the unboosted score
+            return leaf_scores(snap, leaf.with_boost(1.0)).scaled(boost)
         hits = None
         if type(leaf) is Q.Term:
             hits = term_hits(snap.searcher, snap.field_lengths, leaf)
