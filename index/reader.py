@@ -50,8 +50,11 @@ index version it was computed from, and no request can see another version's res
 - results (Snapshot.results): the object a route returns (search, entry, suggestions, A–Z), keyed by the route and
   its parsed parameters; the search object also keeps its JSON bytes, so a page and its JSON twin share one
   entry; RESULTS items and RESULT_BYTES.
-- scores (Snapshot.scores): a term's or phrase's matching documents with their scores, keyed by the Whoosh query;
-  words recur across different queries; SCORES items and SCORE_BYTES.
+- scores (Snapshot.scores): a term's or phrase's matching documents with their scores (index/scoring.py Hits), keyed
+  by the Whoosh query, and a group's bit set and dense scores, keyed by ("group", query); words recur across
+  different queries; SCORES items and SCORE_BYTES.
+- facet_bits and lengths: each facet value's documents as a bit set, each scored field's per-document lengths;
+  read when a snapshot opens, never evicted.
 - stored (Snapshot.stored): entries as read from the index (undecoded views and passage postings), keyed by
   document number; STORED_ENTRIES items and STORED_CHARS.
 Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
