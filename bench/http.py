@@ -146,6 +146,8 @@ def http_bench(data_dir: Path, paths: list[str], work: Path, seconds: float, con
             typed_file = work / "typed.txt"
             typed_file.write_text("\n".join(typed) + "\n", encoding="utf-8")
             out["suggest_typed"] = run_wrk(base, seconds, connections, paths=typed_file, once=True)
+            # One person typing: one connection, so the latency is the server's, not a queue behind 31 others.
+            out["suggest_typed_one"] = run_wrk(base, seconds, 1, threads=1, paths=typed_file, once=True)
             out["typed_paths"] = len(typed)
         out["worker_rss_mb"] = children_rss_mb(pid)
         out["worker_rss_mb_by_phase"]["end"] = out["worker_rss_mb"]
