@@ -16,6 +16,7 @@ from typing import Any
 
 from whoosh import query as Q
 from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import _length_byte_cache
 
 _ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
@@ -215,10 +216,29 @@ def searched_hits(searcher: Any, leaf: Q.Query) -> Hits:
 def field_lengths(searcher: Any, fieldname: str) -> array:
     """Every document's length in a field as Whoosh's scorer reads it (1 where the field is empty)."""
     reader = searcher.reader()
+    n = reader.doc_count_all()
+    column = _length_column(reader, fieldname)
+    if column is not None:  # one byte per document: read them at once and decode with Whoosh's own table
+        raw = column._dbfile.get(column._basepos, column._count)
+        table = array("i", _length_byte_cache)
+        table[0] = 1
+        return array("i", map(table.__getitem__, raw)) + array("i", [1]) * (n - column._count)
     if hasattr(reader, "doc_field_length_reader"):
         length = reader.doc_field_length_reader(fieldname, 1)
-        return array("i", ((length(d) or 1) for d in range(reader.doc_count_all())))
-    return array("i", ((reader.doc_field_length(d, fieldname, 1) or 1) for d in range(reader.doc_count_all())))
+        return array("i", ((length(d) or 1) for d in range(n)))
+    return array("i", ((reader.doc_field_length(d, fieldname, 1) or 1) for d in range(n)))
+
+
+def _length_column(reader: Any, fieldname: str) -> Any:
+    """The raw one-byte-per-document length column of a field in Whoosh's own codec, or None."""
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        ok = column is not None and column._fixedlen == 1 and column._count <= reader.doc_count_all()
+        return column if ok else None
+    except (AttributeError, ImportError):
+        return None
 
 
 def facet_bit_sets(facets: list[dict[str, tuple[str, ...]]]) -> dict[str, dict[str, int]]:
