@@ -86,7 +86,7 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues) -> ParsedQuery:
     parsed = ParsedQuery(text, [], contact=bool(folded & contact_words),
                          comparison=bool(folded & comparison_words), desk=desk)
     phrases = vocab.query_phrases
-    longest = max((len(k) for k in phrases), default=1)
+    longest = max(map(len, phrases), default=1)  # map: C speed over thousands of phrases, per query
     i = 0
     while i < len(toks):
         raw = toks[i][0]
