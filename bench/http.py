@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,19 @@ def run_wrk(url: str, seconds: float, connections: int, threads: int = 2, paths:
     return result
 
 
+def settle(base: str, limit: float = 60.0) -> float:
+    """Wait until the server has drained the requests a finished wrk run left queued (sync workers still answer
+    connections wrk has dropped): /healthz answering in under 50 ms twice running. Returns the seconds waited."""
+    start = time.monotonic()
+    quick = 0
+    while quick < 2 and time.monotonic() - start < limit:
+        began = time.monotonic()
+        with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=limit):
+            pass
+        quick = quick + 1 if time.monotonic() - began < 0.05 else 0
+    return round(time.monotonic() - start, 2)
+
+
 def http_bench(data_dir: Path, paths: list[str], work: Path, seconds: float, connections: int,
                workers: int, unique: list[str] | None = None, typed: list[str] | None = None) -> dict[str, Any]:
     """On one fresh `kb serve`, one after the other, each for `seconds`: /healthz; `unique` search paths each sent
@@ -132,22 +146,29 @@ def http_bench(data_dir: Path, paths: list[str], work: Path, seconds: float, con
                 pass
         out["worker_rss_mb_by_phase"]["open"] = children_rss_mb(pid)
         out["healthz"] = run_wrk(base + "/healthz", seconds, connections)
+        waits = out["settle_seconds"] = [settle(base)]
         if unique:
             unique_file = work / "unique.txt"
             unique_file.write_text("\n".join(unique) + "\n", encoding="utf-8")
             out["search_unique"] = run_wrk(base, seconds, connections, paths=unique_file, once=True)
+            waits.append(settle(base))
             out["unique_paths"] = len(set(unique))
             out["worker_rss_mb_by_phase"]["unique"] = children_rss_mb(pid)
         # The same rotation twice: the first pass meets each query cold in each worker, the second finds what the
         # first pass cached (all of it once a worker has seen every path).
         out["search"] = run_wrk(base, seconds, connections, paths=path_file)
+        waits.append(settle(base))
         out["search_warm"] = run_wrk(base, seconds, connections, paths=path_file)
-        if typed:
-            typed_file = work / "typed.txt"
-            typed_file.write_text("\n".join(typed) + "\n", encoding="utf-8")
+        waits.append(settle(base))
+        if typed:  # two halves: the one-connection run types queries the first run never sent
+            half = len(typed) // 2
+            typed_file, one_file = work / "typed.txt", work / "typed-one.txt"
+            typed_file.write_text("\n".join(typed[:half]) + "\n", encoding="utf-8")
+            one_file.write_text("\n".join(typed[half:]) + "\n", encoding="utf-8")
             out["suggest_typed"] = run_wrk(base, seconds, connections, paths=typed_file, once=True)
+            waits.append(settle(base))
             # One person typing: one connection, so the latency is the server's, not a queue behind 31 others.
-            out["suggest_typed_one"] = run_wrk(base, seconds, 1, threads=1, paths=typed_file, once=True)
+            out["suggest_typed_one"] = run_wrk(base, seconds, 1, threads=1, paths=one_file, once=True)
             out["typed_paths"] = len(typed)
         out["worker_rss_mb"] = children_rss_mb(pid)
         out["worker_rss_mb_by_phase"]["end"] = out["worker_rss_mb"]
