@@ -56,6 +56,8 @@ index version it was computed from, and no request can see another version's res
   different queries; SCORES items and SCORE_BYTES.
 - facet_bits and lengths: each facet value's documents as a bit set, each scored field's per-document lengths;
   read when a snapshot opens, never evicted.
+- derived (Snapshot.derived): values made once from the version's tables on first use (the phrases naming its
+  clinics), keyed by name; never evicted.
 - stored (Snapshot.stored): entries as read from the index (undecoded views and passage postings), keyed by
   document number; STORED_ENTRIES items and STORED_CHARS.
 - scopes (Snapshot.scopes): each site's own snapshot (index/scopes.py), with its own tables, facet sets, field
@@ -86,6 +88,7 @@ class Snapshot:
     scope_lock: threading.Lock = field(default_factory=threading.Lock)
     facet_bits: dict[str, dict[str, int]] = field(init=False, repr=False)  # facet, value: its documents' bit set
     lengths: dict[str, array] = field(init=False, repr=False)  # field: every document's length (for BM25F)
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False)  # per-version values made on first use
 
     def __post_init__(self) -> None:
         # Read here, once per version, so no request pays for them (facet counts and term scores use them).
@@ -93,6 +96,13 @@ class Snapshot:
         self.lengths = {}
         for name in SCORED_FIELDS:
             self.field_lengths(name)
+
+    def derive(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A value computed once from this version's tables (the phrases naming its clinics), on first use, and
+        kept with the snapshot: every query reads it, so no cache may evict it. Two threads may both compute it."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
     def field_lengths(self, fieldname: str) -> array:
         """Every document's length in a field, as Whoosh's BM25F scorer reads it."""

@@ -233,12 +233,13 @@ def _phrase_keys(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
 
 
 def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
-    """The phrases naming this version's clinics (computed once per version, kept with the terms' scores: like
-    them, they are what any query of this version reads)."""
+    """The phrases naming this version's clinics (computed once per version and kept with it: any query of this
+    version reads them)."""
     def compute() -> dict[tuple[str, ...], ClinicName]:
         clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
         return clinic_phrases(clinics, vocab, cues, _phrase_keys(vocab))
-    return snap.scores.get_or_compute(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
+    found: dict[tuple[str, ...], ClinicName] = snap.derive("clinic-phrases", compute)
+    return found
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
