@@ -26,7 +26,7 @@ from typing import Any
 from bench import kbside, peers, report
 from bench.generate import SEED, Corpus, write_corpus
 from bench.http import http_bench
-from bench.queries import SEARCH_TYPES, TYPES, Query, query_log, query_sets
+from bench.queries import SEARCH_TYPES, TYPES, Query, query_log, query_sets, typed_prefixes, unique_queries
 from bench.timing import Stopwatch, peak_rss_mb, run_bounded, summary
 from kb.vocabulary import Vocabulary
 
@@ -71,16 +71,19 @@ def machine() -> dict[str, Any]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", default="1000,10000", help="corpus sizes in articles (default 1000,10000)")
+    p.add_argument("--sizes", default="2000,10000", help="corpus sizes in articles (default 2000,10000)")
     p.add_argument("--quick", action="store_true", help="a smoke run of about a minute: 300 articles, short budgets")
     p.add_argument("--per-type", type=int, default=60, help="distinct cold queries per query type")
     p.add_argument("--budget", type=float, default=15.0, help="seconds at most per query type and engine")
+    p.add_argument("--unique", type=int, default=300, help="distinct queries in the in-process unique-query phase")
+    p.add_argument("--typed", type=int, default=60, help="queries whose every prefix the suggest phase types")
+    p.add_argument("--http-unique", type=int, default=20000, help="distinct search paths for the HTTP unique phase")
     p.add_argument("--log-length", type=int, default=2000, help="searches in the replayed Zipf log")
     p.add_argument("--log-distinct", type=int, default=200, help="distinct queries the log draws from")
     p.add_argument("--ingest-sample", type=int, default=500, help="articles timed serially against a bare parse")
     p.add_argument("--workers", type=int, default=kbside.cpu_count(), help="processes for the full ingest")
     p.add_argument("--http-seconds", type=float, default=10.0, help="wrk duration per route")
-    p.add_argument("--connections", type=int, default=16, help="wrk connections")
+    p.add_argument("--connections", type=int, default=32, help="wrk connections")
     p.add_argument("--serve-workers", type=int, default=2, help="kb serve --workers")
     p.add_argument("--no-http", action="store_true")
     p.add_argument("--no-peers", action="store_true")
@@ -95,6 +98,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.sizes, args.per_type, args.budget = "300", 10, 3.0
         args.log_length, args.log_distinct, args.ingest_sample, args.http_seconds = 300, 40, 300, 3.0
+        args.unique, args.typed, args.http_unique = 60, 10, 3000
     args.size_list = sorted({int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s})
     return args
 
@@ -195,6 +199,15 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
         say(f"search: kb, {t}, nothing cached")
         uncached[t] = runner.uncached(sets[t], args.budget)
     search["entries"]["kb_uncached"] = uncached
+    uniq = unique_queries(corpus, max(args.unique, args.http_unique))
+    typed = typed_prefixes(uniq[: args.typed])
+    say(f"search: kb, {args.unique} unique queries, nothing cached before each")
+    search["unique"] = {"queries": args.unique, "kb": runner.unique(uniq[: args.unique], args.budget * 2)}
+    say(f"search: kb, the same {args.unique} unique queries as a running server meets them (per-version caches kept)")
+    runner.forget_everything()
+    search["unique"]["kb_server"] = runner.cold(uniq[: args.unique], args.budget * 2)
+    say(f"search: kb, suggest as you type ({len(typed)} prefixes of {args.typed} queries)")
+    search["typed"] = {"prefixes": len(typed), "kb": runner.typing(typed, args.budget)}
     say("search: kb, replayed Zipf log")
     kb_stats["replay"] = runner.replay(log, args.budget * 2)
     search["entries"]["kb"] = kb_stats
@@ -212,6 +225,7 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
             search["entries"][engine.name] = peer_runs(engine, sets, log, args.budget, TYPES)
             search["entries"][engine.name]["build_seconds"] = round(engine.build_seconds, 2)
             search["entries"][engine.name]["bytes"] = engine.bytes
+            search["typed"][engine.name] = summary(run_bounded(typed, engine.search, args.budget))
         if not args.no_articles:
             say("peers: one document per article, plain Whoosh, FTS5, tantivy")
             awork = peers.article_workload(articles)
@@ -223,6 +237,8 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
                 search["articles"]["build"][acls.name] = {"seconds": round(aengine.build_seconds, 2),
                                                           "bytes": aengine.bytes}
                 search["articles"][acls.name] = peer_runs(aengine, sets, log, args.budget, SEARCH_TYPES)
+                search["unique"][acls.name] = summary(run_bounded(uniq[: args.unique], aengine.search,
+                                                                  args.budget * 2))
     out["search"] = search
     del entries
 
@@ -232,7 +248,8 @@ def run_size(size: int, args: argparse.Namespace, corpus: Corpus, vocab: Vocabul
         work_dir = tmp / f"http-{size}"
         work_dir.mkdir()
         out["http"] = http_bench(data_root, paths, work_dir, args.http_seconds, args.connections,
-                                 args.serve_workers)
+                                 args.serve_workers, unique=[q.url() for q in uniq],
+                                 typed=[q.url() for q in typed_prefixes(uniq)])
     return out
 
 

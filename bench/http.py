@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from kb.local_server import free_port, wait_for
 
 LUA = Path(__file__).with_name("rotate.lua")
+UNIQUE_LUA = Path(__file__).with_name("unique.lua")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
@@ -96,14 +98,15 @@ def parse_wrk(text: str) -> dict[str, Any]:
 
 
 def run_wrk(url: str, seconds: float, connections: int, threads: int = 2, paths: Path | None = None,
-            timeout: float = 10.0) -> dict[str, Any]:
-    """One bounded wrk run (its own duration, plus a hard stop)."""
+            timeout: float = 10.0, once: bool = False) -> dict[str, Any]:
+    """One bounded wrk run (its own duration, plus a hard stop); with `paths`, rotating through them, or with
+    `once` sending each one once (see unique.lua)."""
     wrk = wrk_path()
     assert wrk is not None
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
            f"--timeout={max(1, round(timeout))}s"]
     if paths is not None:
-        cmd += ["-s", str(LUA), url, "--", str(paths)]
+        cmd += ["-s", str(UNIQUE_LUA if once else LUA), url, "--", str(paths), str(threads)]
     else:
         cmd.append(url)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 30)
@@ -113,27 +116,67 @@ def run_wrk(url: str, seconds: float, connections: int, threads: int = 2, paths:
     return result
 
 
+def settle(base: str, limit: float = 60.0) -> float:
+    """Wait until the server has drained the requests a finished wrk run left queued (sync workers still answer
+    connections wrk has dropped): /healthz answering in under 50 ms twice running. Returns the seconds waited."""
+    start = time.monotonic()
+    quick = 0
+    while quick < 2 and time.monotonic() - start < limit:
+        began = time.monotonic()
+        with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=limit):
+            pass
+        quick = quick + 1 if time.monotonic() - began < 0.05 else 0
+    return round(time.monotonic() - start, 2)
+
+
 def http_bench(data_dir: Path, paths: list[str], work: Path, seconds: float, connections: int,
-               workers: int) -> dict[str, Any]:
-    """/healthz, then search rotating `paths` twice, on one `kb serve`, each for `seconds`, one after the other."""
+               workers: int, unique: list[str] | None = None, typed: list[str] | None = None) -> dict[str, Any]:
+    """On one fresh `kb serve`, one after the other, each for `seconds`: /healthz; `unique` search paths each sent
+    once (no cache can answer); search rotating `paths` twice (the replayed phase); `typed` suggestion paths (every
+    prefix of each query, in typing order). Worker memory after each phase."""
     if wrk_path() is None:
         return {"skipped": "wrk is not installed (Debian: apt-get install wrk)"}
     path_file = work / "paths.txt"
     path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    out: dict[str, Any] = {"workers": workers, "connections": connections, "seconds": seconds,
+                           "distinct_paths": len(set(paths)), "worker_rss_mb_by_phase": {}}
     with kb_server(data_dir, workers, work / "serve.log") as (base, pid):
         for _ in range(4 * workers):  # every worker opens the index before anything is timed
             with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=30):
                 pass
-        health = run_wrk(base + "/healthz", seconds, connections)
+        out["worker_rss_mb_by_phase"]["open"] = children_rss_mb(pid)
+        out["healthz"] = run_wrk(base + "/healthz", seconds, connections)
+        waits = out["settle_seconds"] = [settle(base)]
+        if unique:
+            unique_file = work / "unique.txt"
+            unique_file.write_text("\n".join(unique) + "\n", encoding="utf-8")
+            out["search_unique"] = run_wrk(base, seconds, connections, paths=unique_file, once=True)
+            waits.append(settle(base))
+            out["unique_paths"] = len(set(unique))
+            out["worker_rss_mb_by_phase"]["unique"] = children_rss_mb(pid)
         # The same rotation twice: the first pass meets each query cold in each worker, the second finds what the
         # first pass cached (all of it once a worker has seen every path).
-        search = run_wrk(base, seconds, connections, paths=path_file)
-        warm = run_wrk(base, seconds, connections, paths=path_file)
-        rss = children_rss_mb(pid)
-    out: dict[str, Any] = {"workers": workers, "connections": connections, "seconds": seconds,
-                           "distinct_paths": len(set(paths)), "healthz": health, "search": search,
-                           "search_warm": warm, "worker_rss_mb": rss}
-    for key, run in (("search_to_healthz", search), ("warm_search_to_healthz", warm)):
-        if health.get("req_per_s") and run.get("req_per_s"):
-            out[key] = round(run["req_per_s"] / health["req_per_s"], 4)
+        out["search"] = run_wrk(base, seconds, connections, paths=path_file)
+        waits.append(settle(base))
+        out["search_warm"] = run_wrk(base, seconds, connections, paths=path_file)
+        waits.append(settle(base))
+        if typed:  # two halves: the one-connection run types queries the first run never sent
+            half = len(typed) // 2
+            typed_file, one_file = work / "typed.txt", work / "typed-one.txt"
+            typed_file.write_text("\n".join(typed[:half]) + "\n", encoding="utf-8")
+            one_file.write_text("\n".join(typed[half:]) + "\n", encoding="utf-8")
+            out["suggest_typed"] = run_wrk(base, seconds, connections, paths=typed_file, once=True)
+            waits.append(settle(base))
+            # One person typing: one connection, so the latency is the server's, not a queue behind 31 others.
+            out["suggest_typed_one"] = run_wrk(base, seconds, 1, threads=1, paths=one_file, once=True)
+            out["typed_paths"] = len(typed)
+        out["worker_rss_mb"] = children_rss_mb(pid)
+        out["worker_rss_mb_by_phase"]["end"] = out["worker_rss_mb"]
+    health = out["healthz"]
+    for key, run in (("search_to_healthz", "search"), ("warm_search_to_healthz", "search_warm"),
+                     ("unique_to_healthz", "search_unique"), ("typed_to_healthz", "suggest_typed")):
+        if health.get("req_per_s") and out.get(run, {}).get("req_per_s"):
+            out[key] = round(out[run]["req_per_s"] / health["req_per_s"], 4)
+    if health.get("p99_ms") and out.get("search_unique", {}).get("p99_ms"):
+        out["unique_p99_to_healthz_p99"] = round(out["search_unique"]["p99_ms"] / health["p99_ms"], 2)
     return out

@@ -186,6 +186,15 @@ class KbRunner:
         """Distinct queries with everything but the per-version tables forgotten before each."""
         return summary(run_bounded(queries, self.run, budget, before=self.forget_everything))
 
+    def unique(self, queries: list[Query], budget: float) -> dict[str, Any]:
+        """Distinct queries with nothing cached before each (no cache can answer), p50 and p99."""
+        return self.uncached(queries, budget)
+
+    def typing(self, prefixes: list[Query], budget: float) -> dict[str, Any]:
+        """Suggestions for every prefix as typed, through the result cache as a server keeps it."""
+        self.forget_results()
+        return summary(run_bounded(prefixes, self.run, budget))
+
     def replay(self, log: list[Query], budget: float) -> dict[str, Any]:
         """A query log as traffic: repeats are served from kb's per-version cache."""
         self.forget_results()

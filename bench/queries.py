@@ -102,3 +102,44 @@ def query_log(sets: dict[str, list[Query]], distinct: int, length: int, seed: in
     rng.shuffle(pool)
     pool = pool[:distinct]
     return rng.choices(pool, cum_weights=zipf_weights(len(pool), 1.0), k=length)
+
+
+def unique_queries(corpus: Corpus, n: int, seed: int = 13) -> list[Query]:
+    """`n` searches, every one distinct (none repeats, so no result cache can answer), mixing the search types as
+    patients type them: one to three words from the corpus's names and its common prose words, vocabulary names,
+    misspelt names and filtered words."""
+    rng = random.Random(seed)
+    terms = corpus.conditions + corpus.techniques + corpus.benefits
+    singles, phrases = _one_word_names(terms), _multi_word_names(terms)
+    common = list(COMMON_WORDS[:600])
+    out: dict[str, Query] = {}
+    for _ in range(n * 50):
+        if len(out) >= n:
+            break
+        kind = rng.choices(SEARCH_TYPES, weights=(3, 4, 1, 1, 1))[0]
+        if kind == "single":
+            word = rng.choice(singles) if rng.random() < 0.3 else rng.choice(common)
+            query = Query("single", word, (word,))
+        elif kind == "multi":
+            words = rng.sample(common, rng.randint(2, 3))
+            if rng.random() < 0.4:
+                words[0] = rng.choice(singles)
+            query = Query("multi", " ".join(words), tuple(words))
+        elif kind == "phrase":
+            name = rng.choice(phrases)
+            query = Query("phrase", name, tuple(name.split()), phrase=True)
+        elif kind == "typo":
+            typo = misspell(rng, rng.choice([w for w in singles if len(w) >= 6]))
+            query = Query("typo", typo, (typo,), typo=True)
+        else:
+            word = rng.choice(singles) if rng.random() < 0.5 else rng.choice(common)
+            value = rng.choice(REGIONS)
+            query = Query("facet", word, (word,), filters=(("body_region", value),))
+        out.setdefault(query.url(), query)
+    return list(out.values())
+
+
+def typed_prefixes(queries: list[Query]) -> list[Query]:
+    """Suggest-as-you-type: every prefix of each query's text, in typing order (a box asks at each keystroke)."""
+    return [Query("suggest", q.text[:i]) for q in queries for i in range(1, len(q.text) + 1)
+            if q.text[:i].strip() == q.text[:i]]

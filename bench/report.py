@@ -9,6 +9,11 @@ from bench.queries import TYPES
 TARGET_SIZE = 10_000
 # (name, how it is computed, goal, True when a higher ratio is better)
 TARGETS = (
+    ("unique queries in process p50, kb with nothing cached / FTS5 over one document per article",
+     "unique_vs_fts5", 3.0, False),
+    ("HTTP unique-query search req/s / /healthz req/s", "http_unique_ratio", 0.25, True),
+    ("HTTP unique-query search p99 / /healthz p99", "http_unique_p99", 3.0, False),
+    ("suggest as you type p99 ms, HTTP, one connection (every prefix of each query)", "typed_p99_ms", 20.0, False),
     ("cold faceted search p50, kb / FTS5", "facet_vs_fts5", 3.0, False),
     ("the same with nothing cached between queries, kb / FTS5", "facet_uncached_vs_fts5", 3.0, False),
     ("replayed Zipf query log p50, kb / FTS5", "replay_vs_fts5", 1.0, False),
@@ -51,7 +56,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     entries = size.get("search", {}).get("entries", {})
     kb, fts5 = entries.get("kb", {}), entries.get("fts5", {})
     http = size.get("http", {})
+    unique = size.get("search", {}).get("unique", {})
     values = {
+        "unique_vs_fts5": _ratio(unique.get("kb"), unique.get("fts5")),
+        "http_unique_ratio": http.get("unique_to_healthz"),
+        "http_unique_p99": http.get("unique_p99_to_healthz_p99"),
+        "typed_p99_ms": http.get("suggest_typed_one", {}).get("p99_ms"),
         "facet_vs_fts5": _ratio(kb.get("facet"), fts5.get("facet")),
         "facet_uncached_vs_fts5": _ratio(entries.get("kb_uncached", {}).get("facet"), fts5.get("facet")),
         "replay_vs_fts5": _ratio(kb.get("replay"), fts5.get("replay")),
@@ -108,21 +118,25 @@ def markdown(results: dict[str, Any]) -> str:
                   "|---:|---|---:|---:|---:|---:|---:|---:|"]
         for s in http_rows:
             h = s["http"]
-            for route, label in (("healthz", "healthz"), ("search", "search, first pass"),
-                                 ("search_warm", "search, second pass")):
+            for route, label in (("healthz", "healthz"), ("search_unique", "search, unique queries"),
+                                 ("search", "search, rotation first pass"),
+                                 ("search_warm", "search, rotation second pass"),
+                                 ("suggest_typed", "suggest, every prefix typed"),
+                                 ("suggest_typed_one", "suggest, every prefix typed, one connection")):
                 if route not in h:
                     continue
                 r = h[route]
                 lines.append(f"| {s['size']:,} | {label} | {r.get('req_per_s', 'n/a')} | {r.get('p50_ms', 'n/a')} "
                              f"| {r.get('p99_ms', 'n/a')} | {r.get('requests', 'n/a')} "
                              f"| {r.get('socket_errors', 0)} | {r.get('non_2xx', 0)} |")
-            ratios = [f"{_fmt(h[k], '')} ({label})" for k, label in (("search_to_healthz", "first"),
-                      ("warm_search_to_healthz", "second")) if k in h]
+            ratios = [f"{_fmt(h[k], '')} ({label})" for k, label in (("unique_to_healthz", "unique"),
+                      ("search_to_healthz", "first"), ("warm_search_to_healthz", "second")) if k in h]
             lines.append(f"| | **search / healthz** | **{', '.join(ratios) or 'n/a'}** | | | | | |")
         h = http_rows[-1]["http"]
         lines.append(f"\n{h['workers']} workers, {h['connections']} connections, {h['seconds']} s per route, "
                      f"{h['distinct_paths']} distinct search paths rotating (twice: the second pass finds what the "
-                     f"first cached); worker RSS after load {h.get('worker_rss_mb')} MB.")
+                     f"first cached); {h.get('unique_paths', 0):,} distinct unique-query paths, each sent at most "
+                     f"once; worker RSS MB by phase {h.get('worker_rss_mb_by_phase')}.")
     skipped = [s for s in results.get("sizes", []) if s.get("http", {}).get("skipped")]
     if skipped:
         lines.append(f"\nHTTP skipped: {skipped[0]['http']['skipped']}")
@@ -160,6 +174,25 @@ def _search_tables(s: dict[str, Any]) -> list[str]:
                          f"| {_ms(fts5.get(t))} | {_ms(tan.get(t))} | {_fmt(_ratio(kb.get(t), fts5.get(t)))} "
                          f"| {_fmt(_ratio(bare.get(t), fts5.get(t)))} "
                          f"| {_fmt(_ratio(kb.get(t), tan.get(t)))} | {n} |")
+    unique, typed = search.get("unique", {}), search.get("typed", {})
+    if unique:
+        kb = unique.get("kb")
+        lines += ["", f"## Unique queries and suggest as you type, {s['size']:,} articles", "",
+                  f"{unique.get('queries')} distinct queries of every type (kb with nothing cached before each, then "
+                  "the same queries as a running server meets them: no result can be reused, the per-version scores "
+                  "of words and the entries read stay; the peers over one document per article), and suggestions "
+                  "for every prefix of "
+                  f"{typed.get('prefixes', 0):,} typed characters (kb through its result cache as a server keeps it; "
+                  "the peers' prefix queries over kb's entries).", "",
+                  "| phase | kb | FTS5 | tantivy | plain Whoosh | kb / FTS5 | kb / tantivy |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        server = {**unique, "kb": unique.get("kb_server")}
+        for label, d in (("unique queries, nothing cached", unique), ("unique queries, as a server", server),
+                         ("suggest, every prefix", typed)):
+            kb = d.get("kb")
+            lines.append(f"| {label} | {_ms(kb)} | {_ms(d.get('fts5'))} | {_ms(d.get('tantivy'))} "
+                         f"| {_ms(d.get('whoosh'))} | {_fmt(_ratio(kb, d.get('fts5')))} "
+                         f"| {_fmt(_ratio(kb, d.get('tantivy')))} |")
     articles = search.get("articles", {})
     if articles:
         w, fts5, tan = articles.get("whoosh", {}), articles.get("fts5", {}), articles.get("tantivy", {})

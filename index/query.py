@@ -135,7 +135,7 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues,
                          comparison=bool(folded & comparison_words), desk=desk)
     parsed.groups += [Group(text[start:end], [], exact=True, clinic=clinic) for start, end, clinic in named]
     phrases = query_phrases(vocab)
-    longest = max((len(k) for k in phrases), default=1)
+    longest = max(map(len, phrases), default=1)  # map: C speed over thousands of phrases, per query
     i = 0
     while i < len(toks):
         raw = toks[i][0]

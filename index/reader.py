@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 import warnings
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from whoosh.searching import Searcher
 from index.entry_view import EntryView
 from index.lru import LRU, Weight
 from index.passages import PassagePostings, encode_postings
-from index.schema import FACETS
+from index.schema import FACETS, PLAIN_FIELDS, TEXT_FIELDS
+from index.scoring import facet_bit_sets, field_lengths
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 from index.tables import Tables
 from kb.config import DEFAULT_SITE
@@ -39,6 +41,7 @@ SCORES = 4096  # term and phrase score maps kept per snapshot …
 SCORE_BYTES = 32 * 1024 * 1024  # … and their size
 STORED_ENTRIES = 1024  # stored entries kept per snapshot, as read (text and arrays, not decoded) …
 STORED_CHARS = 256 * 1024 * 1024  # … and their size in characters
+SCORED_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "desk")  # fields whose lengths are read when a snapshot opens
 RETIRE_SECONDS = 60.0  # a replaced snapshot's searcher is closed this long after (no request lasts that long)
 
 CACHES = """Every cache kb keeps, its key, bound and lifetime (all die with their snapshot, so nothing outlives the
@@ -48,13 +51,19 @@ index version it was computed from, and no request can see another version's res
 - results (Snapshot.results): the object a route returns (search, entry, suggestions, A–Z), keyed by the route and
   its parsed parameters; the search object also keeps its JSON bytes, so a page and its JSON twin share one
   entry; RESULTS items and RESULT_BYTES.
-- scores (Snapshot.scores): a term's or phrase's matching documents with their scores, keyed by the Whoosh query;
-  words recur across different queries; SCORES items and SCORE_BYTES.
+- scores (Snapshot.scores): a term's or phrase's matching documents with their scores (index/scoring.py Hits), keyed
+  by the Whoosh query, and a group's bit set and dense scores, keyed by ("group", query); words recur across
+  different queries; SCORES items and SCORE_BYTES.
+- facet_bits and lengths: each facet value's documents as a bit set, each scored field's per-document lengths;
+  read when a snapshot opens, never evicted.
+- derived (Snapshot.derived): values made once from the version's tables on first use (the phrases naming its
+  clinics), keyed by name; never evicted.
 - stored (Snapshot.stored): entries as read from the index (undecoded views and passage postings), keyed by
   document number; STORED_ENTRIES items and STORED_CHARS.
-- scopes (Snapshot.scopes): each site's own snapshot (index/scopes.py), with its own tables, results, scores and
-  stored caches; one per site with content, opened on first use, closed with the version's snapshot. Result keys
-  also name the site and its settings (kb/knowledge.py), so a site showing the whole network never shares one.
+- scopes (Snapshot.scopes): each site's own snapshot (index/scopes.py), with its own tables, facet sets, field
+  lengths, results, scores and stored caches; one per site with content, opened on first use, closed with the
+  version's snapshot. Result keys also name the site and its settings (kb/knowledge.py), so a site showing the
+  whole network never shares one.
 Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
 """
 
@@ -77,6 +86,29 @@ class Snapshot:
     site_index: dict[str, str] = field(default_factory=dict)  # site id to its own index's folder ("": this one)
     scopes: dict[str, Snapshot] = field(default_factory=dict)  # sites' snapshots, opened on first use
     scope_lock: threading.Lock = field(default_factory=threading.Lock)
+    facet_bits: dict[str, dict[str, int]] = field(init=False, repr=False)  # facet, value: its documents' bit set
+    lengths: dict[str, array] = field(init=False, repr=False)  # field: every document's length (for BM25F)
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False)  # per-version values made on first use
+
+    def __post_init__(self) -> None:
+        # Read here, once per version, so no request pays for them (facet counts and term scores use them).
+        self.facet_bits = facet_bit_sets(self.facets)
+        self.lengths = {}
+        for name in SCORED_FIELDS:
+            self.field_lengths(name)
+
+    def derive(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A value computed once from this version's tables (the phrases naming its clinics), on first use, and
+        kept with the snapshot: every query reads it, so no cache may evict it. Two threads may both compute it."""
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
+
+    def field_lengths(self, fieldname: str) -> array:
+        """Every document's length in a field, as Whoosh's BM25F scorer reads it."""
+        if fieldname not in self.lengths:
+            self.lengths[fieldname] = field_lengths(self.searcher, fieldname)
+        return self.lengths[fieldname]
 
     def close(self) -> None:
         """Release the searcher's files (and those of the sites' snapshots)."""
@@ -191,6 +223,16 @@ def _facet_table(searcher: Searcher) -> tuple[list[dict[str, tuple[str, ...]]], 
     return [{k: tuple(v) for k, v in doc.items()} for doc in facets], ids, articles
 
 
+def settle_memory() -> None:
+    """Move everything alive now (the new snapshot's tables and facet values, the app) out of the garbage
+    collector's sight: a full collection then walks only what requests add, not tens of thousands of long-lived
+    objects (those walks were the longest pauses in search latency). Unfreezing first lets a retired snapshot's
+    objects be collected."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class IndexHandle:
     """The process's view of a data directory: `snapshot()` is cheap and always the live version.
 
@@ -237,6 +279,7 @@ class IndexHandle:
         except StoreError as exc:
             return self._keep_or_raise(current, exc)
         self._retire(fresh)
+        settle_memory()
         return fresh
 
     def _keep_or_raise(self, current: Snapshot | None, exc: StoreError) -> Snapshot:

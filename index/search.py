@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from array import array
 from functools import cache
 from typing import Any
 
@@ -17,8 +17,10 @@ from index.errors import NotFound
 from index.notices import emergency_notice, no_results_notice
 from index.params import SearchParams
 from index.query import Group, ParsedQuery, group_query, is_specific, max_edits, parse_query, query_phrases, synonyms_of
+from index.ranking import Ranking
 from index.reader import Snapshot
 from index.schema import FACETS
+from index.scoring import Hits, bits_of, count, partition, phrase_hits, searched_hits, term_hits, union
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
@@ -40,21 +42,24 @@ def _filters(params: SearchParams, skip: str | None = None) -> list[tuple[str, s
     return [(facet, set(values)) for facet, values in params.filters if facet != skip]
 
 
-def _passes(doc: dict[str, tuple[str, ...]], filters: list[tuple[str, set[str]]]) -> bool:
-    """Whether a document has a selected value of every filtered facet (AND across facets)."""
-    return all(values.intersection(doc.get(facet, ())) for facet, values in filters)
+def _allowed(snap: Snapshot, filters: list[tuple[str, set[str]]]) -> int | None:
+    """The documents with a selected value of every filtered facet (AND across facets, OR within), as a bit set;
+    None when nothing is filtered."""
+    allowed: int | None = None
+    for facet, values in filters:
+        bits = union([snap.facet_bits.get(facet, {}).get(v, 0) for v in values])
+        allowed = bits if allowed is None else allowed & bits
+    return allowed
 
 
-def facet_counts(snap: Snapshot, matched: set[int], params: SearchParams) -> dict[str, list[dict[str, Any]]]:
-    """Counts per facet value over the matches, each facet ignoring its own selection (OR within, AND across)."""
+def facet_counts(snap: Snapshot, matched: int, params: SearchParams) -> dict[str, list[dict[str, Any]]]:
+    """Counts per facet value over the matches (a bit set), each facet ignoring its own selection (OR within, AND
+    across): one bit count per value, from the per-value document sets read when the snapshot opened."""
     out: dict[str, list[dict[str, Any]]] = {}
     for facet in FACETS:
-        counts: Counter[str] = Counter()
-        others = _filters(params, skip=facet)
-        for docnum in matched:
-            doc = snap.facets[docnum]
-            if _passes(doc, others):
-                counts.update(doc.get(facet, ()))
+        others = _allowed(snap, _filters(params, skip=facet))
+        base = matched if others is None else matched & others
+        counts = {v: n for v, bits in snap.facet_bits.get(facet, {}).items() if base and (n := count(base & bits))}
         selected = set(params.selected(facet))
         values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))[:MAX_FACET_VALUES]
         shown = {v for v, _ in values}
@@ -101,101 +106,125 @@ def _leaves(query: Q.Query) -> list[Q.Query]:
     return [] if query is Q.NullQuery else [query]
 
 
-def leaf_scores(snap: Snapshot, leaf: Q.Query) -> dict[int, float]:
-    """Every document one term or phrase query matches, with its score (per version: a word or a name recurs in
-    query after query, and the index has one document per entry, so this is small)."""
-    def compute() -> dict[int, float]:
-        return {hit.docnum: float(hit.score or 0.0) for hit in snap.searcher.search(leaf, limit=None)}
-    return snap.scores.get_or_compute(leaf, compute, lambda scores: 100 * len(scores) + 256)
+def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
+    """Every document one term or phrase query matches, with its score, read from the term's postings (per
+    version: a word or a name recurs in query after query)."""
+    def compute() -> Hits:
+        boost = float(getattr(leaf, "boost", 1.0))
+        if type(leaf) in (Q.Term, Q.Phrase) and boost != 1.0:  # Whoosh multiplies the unboosted score
+            return leaf_scores(snap, leaf.with_boost(1.0)).scaled(boost)
+        hits = None
+        if type(leaf) is Q.Term:
+            hits = term_hits(snap.searcher, snap.field_lengths, leaf)
+        elif type(leaf) is Q.Phrase:
+            hits = phrase_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+        return hits if hits is not None else searched_hits(snap.searcher, leaf)
+    return snap.scores.get_or_compute(leaf, compute, lambda hits: hits.weight)
 
 
-def group_scores(snap: Snapshot, query: Q.Query) -> dict[int, float]:
-    """Every document one group's query matches, with its score: the sum of the scores of the terms and phrases
-    that match it, as Whoosh scores an Or."""
-    total: Counter[int] = Counter()
-    for leaf in _leaves(query):
-        total.update(leaf_scores(snap, leaf))
-    return dict(total)
+def group_scores(snap: Snapshot, query: Q.Query) -> tuple[int, array]:
+    """The documents one group's query matches (a bit set) and every document's score for it (0.0 where it does
+    not match): the sum of the scores of the terms and phrases that match it, as Whoosh scores an Or."""
+    def compute() -> tuple[int, array]:
+        bits, total = 0, array("d", bytes(8 * snap.searcher.doc_count_all()))
+        for leaf in _leaves(query):
+            hits = leaf_scores(snap, leaf)
+            bits |= hits.bits
+            for d, score in zip(hits.ids, hits.scores, strict=True):
+                total[d] += score
+        return bits, total
+    return snap.scores.get_or_compute(("group", query), compute, lambda found: 8 * len(found[1]) + 256)
 
 
-def _coverage(weights: list[float], sets: list[set[int]]) -> dict[int, float]:
-    """Per matching document, the weight of the query's groups it matches."""
-    out: dict[int, float] = {}
-    for w, found in zip(weights, sets, strict=True):
-        for d in found:
-            out[d] = out.get(d, 0.0) + w
+Cells = dict[tuple[int, ...], int]  # which of the query's groups (their indexes) to the documents matching just those
+
+
+def _coverage(weights: list[float], cells: Cells) -> dict[tuple[int, ...], float]:
+    """Per cell of the matches, the weight of the query's groups its documents match."""
+    out: dict[tuple[int, ...], float] = {}
+    for held in cells:
+        c = 0.0
+        for i in held:  # added in the groups' order, one by one: the same sum for every document of the cell
+            c += weights[i]
+        out[held] = c
     return out
 
 
-def _presentable(coverage: dict[int, float], sets: list[set[int]], is_named: list[bool], total: float) -> bool:
+def _presentable(coverage: dict[tuple[int, ...], float], is_named: list[bool], total: float) -> bool:
     """Whether some document matches more than PRESENT_SHARE of the query, and a vocabulary term it names or two
     of its words: a page that only says "spinal canal" is no answer to "root canal"."""
-    named = set().union(*(s for n, s in zip(is_named, sets, strict=True) if n))
-    need = min(2, len(sets))
-    return any(c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets) >= need)
-               for d, c in coverage.items())
+    need = min(2, len(is_named))
+    return any(held and c >= PRESENT_SHARE * total and (any(is_named[i] for i in held) or len(held) >= need)
+               for held, c in coverage.items())
 
 
-def _address_matches(snap: Snapshot, group: Group, common: frozenset[str]) -> set[int]:
-    """The clinic entries whose contact facts (address, town) hold a free word of the query that is no
-    vocabulary word and no word of what clinics are called (`common`: "therapy", "massage")."""
+def _address_matches(snap: Snapshot, group: Group, common: frozenset[str]) -> int:
+    """The clinic entries (a bit set) whose contact facts (address, town) hold a free word of the query that is
+    no vocabulary word and no word of what clinics are called (`common`: "therapy", "massage")."""
     if group.terms or group.clinic:
-        return set()
-    found: set[int] = set()
+        return 0
+    found = 0
     for word in analyse(plain_analyzer(), group.text):
         if len(word) >= MIN_PLACE_LETTERS and not word.isdigit() and word not in common:
-            found |= set(leaf_scores(snap, Q.Term("contact", word)))
-    return {d for d in found if "clinic" in snap.facets[d].get("kind", ())}
+            found |= leaf_scores(snap, Q.Term("contact", word)).bits
+    return found & snap.facet_bits.get("kind", {}).get("clinic", 0)
 
 
 def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
-                   common: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
+                   common: frozenset[str] = frozenset()) -> Ranking:
     """Matches before facet filters: the entries the query names, then every document matching enough of the
     query, by how much of it (each group weighted by how rare its matches are) and then by score. Nothing at all
     when no document matches enough of the query: a query whose only matches share a common word with it (or
-    whose topic only page furniture named, which is not indexed) presents nothing."""
+    whose topic only page furniture named, which is not indexed) presents nothing. Sets are bit sets, split into
+    cells by which groups match them (a few groups, so a few cells); a page sorts only what it shows
+    (index/ranking.py)."""
     if not parsed.groups and not parsed.desk:
         if not params.filters:
-            return []
-        return [(d, 0.0) for d in snap.tables.by_support]
+            return Ranking()
+        return Ranking.of_list(snap.tables.by_support)
     scored = [group_scores(snap, group_query(g)) for g in parsed.groups]
     is_named = [bool(g.terms or g.clinic) for g in parsed.groups]
     for topic in parsed.desk:  # a front-desk question also matches the documents that state such a fact
-        scored.append(leaf_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
+        scored.append(group_scores(snap, Q.Term("desk", topic, boost=DESK_BOOST)))
         is_named.append(False)
-    sets = [set(s) for s in scored]
+    sets = [bits for bits, _ in scored]
     # A group's weight: how rare its matches are (a word nothing matches weighs most: the query is about it).
     n_docs = max(1, snap.searcher.doc_count())
-    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
+    weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + count(s)))
                for n, s in zip(is_named, sets, strict=True)]
-    coverage = _coverage(weights, sets)
     total = sum(weights)
     # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number"), and
     # so do the clinics whose address holds a word of it ("Islington osteopath opening times").
-    clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True)
-                                 if g.clinic), *(_address_matches(snap, g, common) for g in parsed.groups))
-    if not clinic_pages and not _presentable(coverage, sets, is_named, total):
-        return []
-    # A document's score for the whole query is the sum of its groups' scores (as Whoosh scores an Or).
-    scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage.keys() | clinic_pages}
-    lead: list[set[int]] = []
-    named = [s for n, s in zip(is_named, sets, strict=True) if n]
-    if named:
+    clinic_pages = union([s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True) if g.clinic]
+                         + [_address_matches(snap, g, common) for g in parsed.groups])
+    cells = partition(union(sets) | clinic_pages, sets)
+    coverage = _coverage(weights, cells)
+    if not clinic_pages and not _presentable(coverage, is_named, total):
+        return Ranking()
+    lead: list[int] = []
+    if any(is_named):
+        named = union([s for n, s in zip(is_named, sets, strict=True) if n])
         # The entries the query names, those it names fully ("sciatia") before those it names by a generic word
         # ("massage" for Massage therapy).
         for specific in (True, False):
-            own = {snap.ids[t.id] for g in parsed.groups for t in g.terms
-                   if t.id in snap.ids and is_specific(g, t) == specific}
-            own |= {snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids}
-            lead.append(own & set().union(*named))
-    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total} | clinic_pages
-    seen: set[int] = set()
-    ranked: list[tuple[int, float]] = []
+            own = [snap.ids[t.id] for g in parsed.groups for t in g.terms
+                   if t.id in snap.ids and is_specific(g, t) == specific]
+            own += [snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids]
+            lead.append(bits_of(own) & named)
+    listed = union([bits for held, bits in cells.items() if held and coverage[held] >= LIST_SHARE * total])
+    listed |= clinic_pages
+    by_coverage: dict[float, int] = {}  # coverage (as ranked: to one decimal) to the documents with it
+    for held, bits in cells.items():
+        key = round(coverage[held], 1)
+        by_coverage[key] = by_coverage.get(key, 0) | bits
+    seen = 0
+    buckets: list[int] = []
     for tier in [*lead, listed]:
-        for docnum in sorted(tier - seen, key=lambda d: (-round(coverage.get(d, 0.0), 1), -scores[d], d)):
-            seen.add(docnum)
-            ranked.append((docnum, scores[docnum]))
-    return ranked
+        for key in sorted(by_coverage, reverse=True):
+            if bucket := tier & by_coverage[key] & ~seen:
+                buckets.append(bucket)
+        seen |= tier
+    return Ranking(seen, buckets, [found for _, found in scored])
 
 
 @cache
@@ -204,12 +233,13 @@ def _phrase_keys(vocab: Vocabulary) -> frozenset[tuple[str, ...]]:
 
 
 def _clinic_phrases(snap: Snapshot, vocab: Vocabulary, cues: Cues) -> dict[tuple[str, ...], ClinicName]:
-    """The phrases naming this version's clinics (computed once per version, kept with the terms' scores: like
-    them, they are what any query of this version reads)."""
+    """The phrases naming this version's clinics (computed once per version and kept with it: any query of this
+    version reads them)."""
     def compute() -> dict[tuple[str, ...], ClinicName]:
         clinics = [(r.name, r.id) for r in snap.tables.rows.values() if r.kind == "clinic"]
         return clinic_phrases(clinics, vocab, cues, _phrase_keys(vocab))
-    return snap.scores.get_or_compute(("clinic-phrases",), compute, lambda found: 200 * len(found) + 256)
+    found: dict[tuple[str, ...], ClinicName] = snap.derive("clinic-phrases", compute)
+    return found
 
 
 def _mark_unknown_words(snap: Snapshot, parsed: ParsedQuery) -> None:
@@ -230,10 +260,8 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     parsed = parse_query(params.q, vocab, cues, _clinic_phrases(snap, vocab, cues))
     _mark_unknown_words(snap, parsed)
     ranked = ranked_matches(snap, parsed, params, common_words(vocab, cues))
-    matched = {d for d, _ in ranked}
-    filters = _filters(params)
-    allowed = [(d, score) for d, score in ranked if _passes(snap.facets[d], filters)]
-    total = len(allowed)
+    allowed = _allowed(snap, _filters(params))
+    total = ranked.total(allowed)
     pages = max(1, -(-total // params.per_page))
     if params.page > pages:
         raise NotFound(f"page {params.page} is past the last page ({pages})")
@@ -242,7 +270,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     start = (params.page - 1) * params.per_page
     shown: set[str] = set()  # snippets so far: each result quotes its own best sentence, not one list for all
     results = []
-    for d, score in allowed[start : start + params.per_page]:
+    for d, score in ranked.page(allowed, start, start + params.per_page):
         results.append(_result(snap, d, score, stems, shown))
         shown.add(results[-1]["sources"][0]["sentence"] if results[-1]["sources"] else "")
     if corrected and corrected.lower() == params.q.lower():
@@ -257,7 +285,7 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
         "page": params.page,
         "per_page": params.per_page,
         "results": results,
-        "facets": facet_counts(snap, matched, params),
+        "facets": facet_counts(snap, ranked.matched, params),
         "answer": (build_answer(_answer_query(parsed, corrected, vocab, cues), results, snap)
                    if results and not emergency else None),
         "notice": notice,
