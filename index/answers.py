@@ -134,9 +134,10 @@ def _about(result: dict[str, Any], parsed: ParsedQuery) -> bool:
 
 
 def _says_topic(result: dict[str, Any], sentence: str, parsed: ParsedQuery) -> bool:
-    """Whether a fact sentence is about what the query names: its result is the named term, or the sentence holds
-    the words the patient typed for it (a back-pain page's session count is no answer about neuromuscular massage)."""
-    said = set(analyse(stemming_analyzer(), sentence))
+    """Whether a fact sentence is about what the query names: its result is the named term, or the sentence (with
+    its result's name, an article's title) holds the words the patient typed for it (a back-pain page's session
+    count is no answer about neuromuscular massage; "$70 for 60 minutes" on "Pregnancy Massage" is one for massage)."""
+    said = set(analyse(stemming_analyzer(), f"{result.get('name', '')} {sentence}"))
     return all(result["id"] in {t.id for t in g.terms} or set(analyse(stemming_analyzer(), g.text)) <= said
                for g in parsed.groups if g.terms)
 

@@ -85,7 +85,7 @@ def normalise_query(q: str) -> str:
     return re.sub(r"\s+", " ", q).strip()
 
 
-# "doesn't" and "doesnt" are one word (an intent word); "Yutaka's", "what's" and "I'm" are the word before the
+# "doesn't" and "doesnt" are one word (an intent word); "Mariko's", "what's" and "I'm" are the word before the
 # apostrophe. Applied to queries and to the vocabulary's phrases alike ("can't lift my arm" = "cant lift my arm").
 _NOT = re.compile(r"(?<=\w)n['\u2019]t(?!\w)", re.IGNORECASE)
 _CLITIC = re.compile(r"(?<=\w)['\u2019](?:s|m|re|ve|ll|d)(?!\w)", re.IGNORECASE)
@@ -96,7 +96,7 @@ _CHILD_AGE = re.compile(r"\b(?:1[0-7]|[1-9])[- ]?(?:years?|yrs?)[- ]?old\b", re.
 
 
 def fold_contractions(text: str) -> str:
-    """The text with contractions folded ("doesn't" to "doesnt", "Yutaka's" to "Yutaka", "I'm" to "I") and a
+    """The text with contractions folded ("doesn't" to "doesnt", "Mariko's" to "Mariko", "I'm" to "I") and a
     child's age to "child"."""
     return _CHILD_AGE.sub("child", _CLITIC.sub("", _NOT.sub("nt", text)))
 
@@ -121,7 +121,7 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues,
     first, lay terms included) and free content words."""
     text = normalise_query(q)
     named = find_clinics(text, clinics or {})
-    shielded = text  # a clinic's name is no intent ("Open Path Massage" asks nothing about opening hours)
+    shielded = text  # a clinic's name is no intent ("Open Door Massage" asks nothing about opening hours)
     for start, end, _ in named:
         shielded = shielded[:start] + " " * (end - start) + shielded[end:]
     desk, searched = asked(shielded)

@@ -31,7 +31,7 @@ MAX_RESULT_SOURCES = 5
 # with the articles. A document matching LIST_SHARE of it is listed: partial matches fall back to the best pages.
 PRESENT_SHARE = 0.55
 LIST_SHARE = 0.25
-MIN_PLACE_LETTERS = 4  # a word of a clinic's address that names it in a query ("Boulder", "Islington")
+MIN_PLACE_LETTERS = 4  # a word of a clinic's address that names it in a query ("Leeds", "Hackney")
 MAX_FACET_VALUES = 25
 DESK_BOOST = 4.0  # a document stating the fact a front-desk question asks for (a price, the hours)
 NAMED_GROUP_WEIGHT = 1.5  # matching a vocabulary term the query names counts for more than one free word
@@ -150,12 +150,16 @@ def _coverage(weights: list[float], cells: Cells) -> dict[tuple[int, ...], float
     return out
 
 
-def _presentable(coverage: dict[tuple[int, ...], float], is_named: list[bool], total: float) -> bool:
-    """Whether some document matches more than PRESENT_SHARE of the query, and a vocabulary term it names or two
-    of its words: a page that only says "spinal canal" is no answer to "root canal"."""
-    need = min(2, len(is_named))
-    return any(held and c >= PRESENT_SHARE * total and (any(is_named[i] for i in held) or len(held) >= need)
-               for held, c in coverage.items())
+def _presentable(said: dict[tuple[int, ...], float], is_named: list[bool], total: float, asked: int) -> bool:
+    """Whether some document matches more than PRESENT_SHARE of what the query asks (its first `asked` groups), and
+    a vocabulary term it names or two of its words: a page that only says "spinal canal" is no answer to "root
+    canal"."""
+    need = min(2, asked)
+    for held, c in said.items():
+        words = [i for i in held if i < asked]
+        if words and c >= PRESENT_SHARE * total and (any(is_named[i] for i in words) or len(words) >= need):
+            return True
+    return False
 
 
 def _address_matches(snap: Snapshot, group: Group, common: frozenset[str]) -> int:
@@ -192,14 +196,19 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
     n_docs = max(1, snap.searcher.doc_count())
     weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + count(s)))
                for n, s in zip(is_named, sets, strict=True)]
-    total = sum(weights)
-    # The pages of a clinic the query names answer it whatever else it says ("Dayspring emergency number"), and
-    # so do the clinics whose address holds a word of it ("Islington osteopath opening times").
+    # What the query must cover is its words: a front-desk topic ("how many sessions") is what it asks about them,
+    # so it ranks the pages stating such a fact first, but a page need not state one to be presented (unless the
+    # question is only that: "opening hours").
+    asked = len(parsed.groups) or len(sets)
+    total = sum(weights[:asked])
+    # The pages of a clinic the query names answer it whatever else it says ("Brightwater emergency number"), and
+    # so do the clinics whose address holds a word of it ("Hackney osteopath opening times").
     clinic_pages = union([s for g, s in zip(parsed.groups, sets[: len(parsed.groups)], strict=True) if g.clinic]
                          + [_address_matches(snap, g, common) for g in parsed.groups])
     cells = partition(union(sets) | clinic_pages, sets)
     coverage = _coverage(weights, cells)
-    if not clinic_pages and not _presentable(coverage, is_named, total):
+    said = _coverage([w if i < asked else 0.0 for i, w in enumerate(weights)], cells)
+    if not clinic_pages and not _presentable(said, is_named, total, asked):
         return Ranking()
     lead: list[int] = []
     if any(is_named):
@@ -211,7 +220,7 @@ def ranked_matches(snap: Snapshot, parsed: ParsedQuery, params: SearchParams,
                    if t.id in snap.ids and is_specific(g, t) == specific]
             own += [snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids]
             lead.append(bits_of(own) & named)
-    listed = union([bits for held, bits in cells.items() if held and coverage[held] >= LIST_SHARE * total])
+    listed = union([bits for held, bits in cells.items() if said[held] and said[held] >= LIST_SHARE * total])
     listed |= clinic_pages
     by_coverage: dict[float, int] = {}  # coverage (as ranked: to one decimal) to the documents with it
     for held, bits in cells.items():

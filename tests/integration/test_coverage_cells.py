@@ -54,18 +54,22 @@ def by_document(snap: Snapshot, kb: KnowledgeBase, q: str) -> list[tuple[int, fl
     n_docs = max(1, snap.searcher.doc_count())
     weights = [(NAMED_GROUP_WEIGHT if n else 1.0) * math.log(1 + n_docs / (1 + len(s)))
                for n, s in zip(is_named, sets, strict=True)]
+    asked = len(parsed.groups) or len(sets)  # the query's words, or its front-desk topics when it is only those
     coverage: dict[int, float] = {}
-    for w, s in zip(weights, sets, strict=True):
+    said: dict[int, float] = {}
+    for i, (w, s) in enumerate(zip(weights, sets, strict=True)):
         for d in s:
             coverage[d] = coverage.get(d, 0.0) + w
-    total = sum(weights)
+            said[d] = said.get(d, 0.0) + (w if i < asked else 0.0)
+    total = sum(weights[:asked])
     named = set().union(*(s for n, s in zip(is_named, sets, strict=True) if n))
     common = common_words(kb.vocab, kb.cues)
     clinic_pages = set().union(*(s for g, s in zip(parsed.groups, sets, strict=False) if g.clinic),
                                *(set(docs_of(_address_matches(snap, g, common))) for g in parsed.groups))
-    need = min(2, len(sets))
-    if not clinic_pages and not any(c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets) >= need)
-                                    for d, c in coverage.items()):
+    need = min(2, asked)
+    if not clinic_pages and not any(
+            c and c >= PRESENT_SHARE * total and (d in named or sum(d in s for s in sets[:asked]) >= need)
+            for d, c in said.items()):
         return []
     scores = {d: sum(s.get(d, 0.0) for s in scored) for d in coverage.keys() | clinic_pages}
     lead = []
@@ -75,7 +79,7 @@ def by_document(snap: Snapshot, kb: KnowledgeBase, q: str) -> list[tuple[int, fl
                    if t.id in snap.ids and is_specific(g, t) == specific}
             own |= {snap.ids[g.clinic.id] for g in parsed.groups if specific and g.clinic and g.clinic.id in snap.ids}
             lead.append(own & named)
-    listed = {d for d, c in coverage.items() if c >= LIST_SHARE * total} | clinic_pages
+    listed = {d for d, c in said.items() if c and c >= LIST_SHARE * total} | clinic_pages
     seen: set[int] = set()
     ranked = []
     for tier in [*lead, listed]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from index.errors import NotFound
 from index.params import ParamError, SearchParams, parse_params
-from kb.knowledge import Version
+from kb.knowledge import KnowledgeBase, Version
 
 SEEDS = {"000_bdca583351179dba.txt", "004_106da2731041b397.txt"}
 
@@ -127,6 +128,16 @@ def test_a_front_desk_fact_about_another_topic_is_no_answer(sample_kb: Version) 
     assert answer["entry_id"] == "technique-neuromuscular-massage-therapy"
     assert "scoliosis" not in answer["quote"]["sentence"].lower()
     assert "neuromuscular" in answer["quote"]["sentence"].lower()
+
+
+def test_a_front_desk_question_no_page_states_still_finds_its_topic(tmp_path: Path) -> None:
+    """One clinic's neuromuscular article states no session count: "how many sessions neuromuscular" still finds
+    the article (the question is about its words; a stated fact only ranks first)."""
+    kb = KnowledgeBase(tmp_path / "kb")
+    kb.ingest([Path(__file__).parents[2] / "samples" / "004_106da2731041b397.txt"])
+    result = search(kb.current(), "how many sessions neuromuscular")
+    assert ids(result)[0] == "technique-neuromuscular-massage-therapy"
+    assert "neuromuscular" in result["answer"]["quote"]["sentence"].lower()
 
 
 def facet(result: dict[str, Any], name: str) -> dict[str, tuple[int, bool]]:
