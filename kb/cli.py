@@ -198,7 +198,8 @@ def _print_search(result: dict[str, Any]) -> None:
         if answer.get("quote"):
             q = answer["quote"]
             click.echo(f"Answer: “{q['sentence']}” — {q['title']} ({q['path']})")
-            click.echo(f"  {answer['text']}")
+            if answer["text"]:
+                click.echo(f"  {answer['text']}")
         else:
             click.echo(f"Answer: {answer['text']}")
         for clinic in answer.get("clinics") or []:
