@@ -130,8 +130,8 @@ def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, site: str | N
                f"article(s) and {counts}. Skipped {len(m['skipped'])}. Index version {m['index_version']}.")
     _print_entries(kb.current(), m)
     if report.to_review_total:
-        click.echo(f"To review: {report.to_review_total} phrase(s) in condition, technique or benefit lists that do not "
-                   f"read as names (not shown to patients); `kb ingest --json` lists them under \"to_review\".")
+        click.echo(f"To review: {report.to_review_total} phrase(s) in condition, technique or benefit lists that do "
+                   f"not read as names (not shown to patients); `kb ingest --json` lists them under \"to_review\".")
 
 
 def _print_entries(version: Version, manifest: dict[str, Any]) -> None:
