@@ -16,6 +16,7 @@ from ingest.items import (
     prefix_match,
     reads_as_name,
     strip_item,
+    worth_review,
 )
 from ingest.language import language_of
 from ingest.sentences import split_sentences
@@ -35,6 +36,8 @@ _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
+MAX_REVIEW_WORDS = 2 * MAX_DISCOVERED_WORDS  # longer, an item is a sentence, not a phrase a clinic could name
+MAX_REVIEW_PHRASES = 100  # per article: a page of prose read as a list must not flood the report
 
 
 def contexts_of(text: str, cues: Cues) -> frozenset[str]:
@@ -51,6 +54,7 @@ class _Extractor:
         self.unnamed: list[tuple[str, str]] = []  # sentences that name no term: context for the article's topics
         self.relations: list[tuple[str, str, str]] = []
         self.cautions: list[tuple[str, str, list[str]]] = []
+        self.to_review: list[tuple[str, str, str, str]] = []  # (kind, phrase, section, sentence): not read as names
         self.treat = cues.pattern("treatment_verbs")
         self.warns = cues.pattern("caution_sentence")
         self.speaks_of_conditions = cues.pattern("condition_context")
@@ -103,6 +107,7 @@ class _Extractor:
             article_id=art.article_id, path=art.path, title=art.title, url=art.url,
             clinic=None, published=art.published, updated=art.updated,
             mentions=self.mentions, relations=list(dict.fromkeys(self.relations)), cautions=self.cautions,
+            to_review=list(dict.fromkeys(self.to_review))[:MAX_REVIEW_PHRASES],
         )
 
     def _attach_unnamed(self, title_terms: list[Term]) -> None:
@@ -211,6 +216,15 @@ class _Extractor:
         if kind and reads_as_name(name, self.cues, kind):
             self.mentions.append(Mention(kind, display_name(name), heading, heading, "heading",  # type: ignore[arg-type]
                                          discovered=True))
+        elif kind:
+            self._review(kind, name, heading, heading)
+
+    def _review(self, kind: str, phrase: str, section: str, sentence: str) -> None:
+        """An unknown phrase in a context of `kind` that does not read as a name: never an entry, kept for the
+        ingest report so the clinic can review it (and add it to the vocabulary if it is one)."""
+        phrase = " ".join(phrase.split())
+        if len(phrase.split()) <= MAX_REVIEW_WORDS and worth_review(phrase, self.cues):
+            self.to_review.append((kind, phrase, section, sentence))
 
     def caution(self, heading: str, sentence: str) -> None:
         """A warning, exclusion, referral or billing sentence: kept as a caution with the conditions it names, and
@@ -300,6 +314,8 @@ class _Extractor:
         if found is not None and reads_as_name(lead, self.cues, found):
             self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
                                          "list", discovered=True))
+        elif found is not None:
+            self._review(found, lead, heading, evidence or block.text)
 
 
 def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Extraction:

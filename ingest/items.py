@@ -26,6 +26,14 @@ def reads_as_name(text: str, cues: Cues, kind: str) -> bool:
     return not (set(words) & cues.words("not_name_words") or words[0] in starts)
 
 
+def worth_review(text: str, cues: Cues) -> bool:
+    """Whether an unknown phrase that does not read as a name is still worth a clinic's look: words only (no number,
+    price, link, markup or question) and not only page-furniture words ("Call", "Follow", "Pricing")."""
+    words = set(fold(text).split())
+    return bool(words) and not _NOT_NAME_CHARS.search(text) and not words <= (
+        cues.words("not_name_words") | cues.words("not_name_starts"))
+
+
 _COORDINATOR = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s&\s|\s+and\s+|\s+or\s+|\s*/\s*)\s*", re.IGNORECASE)
 MAX_PART_WORDS = 4
 _PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)

@@ -120,7 +120,8 @@ def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, site: str | N
     m = report.manifest
     if as_json:
         _emit({"articles": m["articles"], "entries": m["entries"], "skipped": m["skipped"],
-               "index_version": m["index_version"], "discovered": m["discovered"]})
+               "index_version": m["index_version"], "discovered": m["discovered"],
+               "to_review": report.to_review, "to_review_total": report.to_review_total})
         return
     for path, outcome in report.result.outcomes:
         click.echo(f"  {outcome.split(':')[0]:<8} {path}: {outcome.split(': ', 1)[1]}")
@@ -128,6 +129,9 @@ def ingest(kb: KnowledgeBase, sources: tuple[str, ...], add: bool, site: str | N
     click.echo(f"Ingested {len(report.result.extractions)} article(s); the knowledge base has {m['articles']} "
                f"article(s) and {counts}. Skipped {len(m['skipped'])}. Index version {m['index_version']}.")
     _print_entries(kb.current(), m)
+    if report.to_review_total:
+        click.echo(f"To review: {report.to_review_total} phrase(s) in condition, technique or benefit lists that do "
+                   f"not read as names (not shown to patients); `kb ingest --json` lists them under \"to_review\".")
 
 
 def _print_entries(version: Version, manifest: dict[str, Any]) -> None:

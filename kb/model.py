@@ -200,6 +200,9 @@ class Extraction:
     clinic_evidence: list[str] | None = None  # [section, sentence] naming the clinic or its phone
     language: str = "en"  # two-letter code; the vocabulary reads only English pages (others keep their facts)
     cautions: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (section, sentence, conditions named)
+    # (kind, phrase, section, sentence): unknown phrases in a condition, technique or benefit context that do not read
+    # as names; never entries, listed in the ingest report for the clinic to review
+    to_review: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of every field."""
@@ -212,4 +215,5 @@ class Extraction:
         data["mentions"] = [Mention(**m) for m in data.get("mentions", [])]
         data["relations"] = [tuple(r) for r in data.get("relations", [])]
         data["cautions"] = [(c[0], c[1], list(c[2])) for c in data.get("cautions", [])]
+        data["to_review"] = [tuple(r) for r in data.get("to_review", [])]
         return cls(**data)

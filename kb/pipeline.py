@@ -25,6 +25,7 @@ from ingest.crawl.state import SiteState, sites_from_json, sites_to_json
 from ingest.crawl.urls import is_web_address, normalize, origin
 from ingest.files import IngestResult, Skipped, extract_articles, read_articles
 from ingest.merge import merge
+from ingest.review import phrases_to_review
 from kb.articles import ArticleText
 from kb.config import DEFAULT_SITE
 from kb.model import Entry, Extraction, article_id
@@ -45,10 +46,13 @@ class IngestFailed(RuntimeError):
 
 @dataclass
 class IngestReport:
-    """What an ingest did: the manifest of the published version and the per-file outcomes."""
+    """What an ingest did: the manifest of the published version, the per-file outcomes and the phrases left for
+    the clinic to review (never entries; `to_review_total` counts them all, the list is bounded)."""
 
     manifest: dict[str, Any]
     result: IngestResult
+    to_review: list[dict[str, Any]] = field(default_factory=list)
+    to_review_total: int = 0
 
 
 def _with_previous(data: DataDir, extractions: list[Extraction], texts: list[ArticleText], site: str,
@@ -238,4 +242,6 @@ def ingest(data: DataDir, sources: Sequence[Path | str], vocab: Vocabulary, *, a
             kept = (crawled.previous if crawled else _live_crawl(data)[0]) if add or site is not None else {}
             state = sites_to_json({**kept, **sites}) if kept or sites else None
         published = publish(data, extractions, vocab, skipped, texts, state, members)
-    return IngestReport(published.manifest, result)
+    # Every article of the version (with --add, the earlier ones' too: their phrases ride in extractions.jsonl).
+    review, total = phrases_to_review(extractions, published.entries)
+    return IngestReport(published.manifest, result, review, total)
