@@ -71,6 +71,7 @@ class ParsedQuery:
     groups: list[Group]
     contact: bool = False
     comparison: bool = False
+    definition: bool = False  # "what is X", "X meaning": a sentence saying what X is answers it
     desk: list[str] = field(default_factory=list)  # front-desk topics asked about (index/desk_facts.py)
 
     @property
@@ -129,6 +130,7 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues,
     keys = [t[1] for t in toks]
     stop = cues.words("query_stopwords")
     contact_words, comparison_words = cues.words("contact_words"), cues.words("comparison_words")
+    definition_words = cues.words("definition_words")
     folded = {fold(t[0]) for t in toks}
     folded |= {fold(t[0]) for t in tokens(shielded)}
     parsed = ParsedQuery(text, [], contact=bool(folded & contact_words),
@@ -154,9 +156,13 @@ def parse_query(q: str, vocab: Vocabulary, cues: Cues,
             i += n
             continue
         word = fold(raw)
-        if word not in stop and word not in contact_words and word not in comparison_words:
+        if word not in stop and word not in contact_words and word not in comparison_words \
+                and word not in definition_words:
             parsed.groups.append(Group(raw, [], exact=is_acronym(raw)))
         i += 1
+    # What one thing is: "what is the best massage for sciatica" names two and asks no definition.
+    parsed.definition = (len(parsed.groups) == 1 and not parsed.comparison and not parsed.desk
+                         and bool(cues.pattern("definition_phrases").search(shielded)))
     return parsed
 
 

@@ -278,9 +278,10 @@ def search(snap: Snapshot, params: SearchParams, vocab: Vocabulary, cues: Cues,
     stems = query_stems(parsed, corrected, generic_stems(vocab))
     start = (params.page - 1) * params.per_page
     shown: set[str] = set()  # snippets so far: each result quotes its own best sentence, not one list for all
+    defined = _defined(parsed)
     results = []
     for d, score in ranked.page(allowed, start, start + params.per_page):
-        results.append(_result(snap, d, score, stems, shown))
+        results.append(_result(snap, d, score, stems, shown, defined))
         shown.add(results[-1]["sources"][0]["sentence"] if results[-1]["sources"] else "")
     if corrected and corrected.lower() == params.q.lower():
         corrected = None
@@ -310,10 +311,19 @@ def _answer_query(parsed: ParsedQuery, corrected: str | None, vocab: Vocabulary,
     return fixed
 
 
-def _result(snap: Snapshot, docnum: int, score: float, stems: Stems, avoid: set[str]) -> dict[str, Any]:
+def _defined(parsed: ParsedQuery) -> dict[str, tuple[str, ...]]:
+    """For "what is X": X's entry id to the names a sentence may call it by (as typed, its name and aliases)."""
+    if not parsed.definition:
+        return {}
+    return {t.id: (g.text, t.name, *t.aliases, *t.acronyms) for g in parsed.groups for t in g.terms}
+
+
+def _result(snap: Snapshot, docnum: int, score: float, stems: Stems, avoid: set[str],
+            defined: dict[str, tuple[str, ...]]) -> dict[str, Any]:
     view = snap.view_at(docnum)
     entry = view.head
-    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES, avoid)
+    sources = ranked_sources(view, stems, snap.postings_at(docnum), MAX_RESULT_SOURCES, avoid,
+                             defined.get(entry["id"], ()))
     anchors = [s.pop("anchor", None) for s in sources]  # an article's best section, for its deep link
     quoted = sources[0]["sentence"] if sources else entry.get("summary", "")
     result = {

@@ -199,3 +199,27 @@ def test_contact_question_naming_a_topic(sample_kb: Version) -> None:
 def test_filters_that_empty_the_page_are_not_out_of_scope(sample_kb: Version) -> None:
     result = search(sample_kb, "sciatica", clinic=["No Such Clinic"])
     assert (result["total"], result["notice"]) == (0, None)
+
+
+def test_a_definition_question_quotes_a_defining_sentence(sample_kb: Version) -> None:
+    found = search(sample_kb, "what is neuromuscular therapy")
+    top = found["results"][0]
+    assert top["id"] == "technique-neuromuscular-massage-therapy"
+    quoted = found["answer"]["quote"]["sentence"]
+    assert quoted == top["sources"][0]["sentence"]
+    assert quoted.startswith(("Neuromuscular massage (also called", "This specialized type of"))
+    assert "For more information" not in quoted
+
+
+def test_no_two_results_on_a_page_share_a_snippet(sample_kb: Version) -> None:
+    for q in ("sciatica", "pinched nerve leg pain", "neuromuscular massage"):
+        snippets = [r["sources"][0]["sentence"] for r in search(sample_kb, q)["results"] if r["sources"]]
+        assert len(snippets) == len(set(snippets)), q
+
+
+def test_a_bare_list_item_is_no_quote_when_a_sentence_matches(sample_kb: Version) -> None:
+    found = search(sample_kb, "pinched nerve leg pain")
+    assert found["results"][0]["id"] == "condition-pinched-nerve"
+    quoted = found["answer"]["quote"]["sentence"]
+    assert quoted != "Sciatica and pinched nerves" and quoted.endswith(".")
+    assert "nerves" in quoted

@@ -138,3 +138,17 @@ def test_clinic_names_in_a_query(vocab: Vocabulary) -> None:
     parsed = qb.parse_query("Open Door Massage in Stoke on Trent", vocab, cues, table)
     assert (parsed.desk, parsed.contact, [(g.text, g.clinic is not None) for g in parsed.groups]) == (
         [], False, [("Open Door Massage", True), ("Stoke", False), ("Trent", False)])
+
+
+@pytest.mark.parametrize("text", ["what is neuromuscular therapy", "what's TMJ", "whats sciatica",
+                                  "what does deep tissue massage involve", "sciatica meaning", "define TMJ"])
+def test_a_definition_question_is_an_intent_not_a_search(vocab: Vocabulary, text: str) -> None:
+    parsed = qb.parse_query(text, vocab, load_cues())
+    assert parsed.definition
+    assert len(parsed.groups) == 1 and parsed.groups[0].terms  # only the named term is searched
+
+
+@pytest.mark.parametrize("text", ["sciatica", "what is the best massage for sciatica", "deep tissue massage",
+                                  "difference deep tissue swedish"])
+def test_other_questions_ask_no_definition(vocab: Vocabulary, text: str) -> None:
+    assert not qb.parse_query(text, vocab, load_cues()).definition
