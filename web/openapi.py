@@ -158,6 +158,16 @@ def _ok(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _by_id(operation: str, summary: str, schema: str) -> dict[str, Any]:
+    """The operation of a route that returns one object by its id (an entry, an article)."""
+    return {"get": {"operationId": operation, "summary": summary,
+                    "parameters": [{"name": "id", "in": "path", "required": True,
+                                    "schema": {"type": "string", "maxLength": 200}}],
+                    "responses": _responses({"200": _ok(f"The {operation}", {"$ref": f"#/components/schemas/{schema}"}),
+                                             "404": _error(f"No such {operation}"),
+                                             "503": _error("No usable index")})}}
+
+
 def _responses(own: dict[str, Any], *, cached: bool = True) -> dict[str, Any]:
     """An operation's own responses, then those any request can get from the app or from gunicorn."""
     html = {"text/html": {"schema": {"type": "string", "description": "gunicorn's error page"}}}
@@ -208,20 +218,8 @@ def openapi_document(sites: list[str] | None = None) -> dict[str, Any]:
                                         "400": _error("Invalid parameters"),
                                         "404": _error("Page past the last page"),
                                         "503": _error("No usable index")})}},
-            "/api/entries/{id}": {"get": {"operationId": "entry", "summary": "One entry with every source",
-                                          "parameters": [{"name": "id", "in": "path", "required": True,
-                                                          "schema": {"type": "string", "maxLength": 200}}],
-                                          "responses": _responses({
-                                              "200": _ok("The entry", {"$ref": "#/components/schemas/Entry"}),
-                                              "404": _error("No such entry"),
-                                              "503": _error("No usable index")})}},
-            "/api/articles/{id}": {"get": {"operationId": "article", "summary": "One ingested article as kb read it",
-                                           "parameters": [{"name": "id", "in": "path", "required": True,
-                                                           "schema": {"type": "string", "maxLength": 200}}],
-                                           "responses": _responses({
-                                               "200": _ok("The article", {"$ref": "#/components/schemas/Article"}),
-                                               "404": _error("No such article"),
-                                               "503": _error("No usable index")})}},
+            "/api/entries/{id}": _by_id("entry", "One entry with every source", "Entry"),
+            "/api/articles/{id}": _by_id("article", "One ingested article as kb read it", "Article"),
             "/api/suggest": {"get": {"operationId": "suggest", "summary": "Prefix suggestions",
                                      "parameters": [{"name": "q", "in": "query", "required": False,
                                                      "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}}],
