@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import islice
 from typing import Any
@@ -14,6 +15,7 @@ from index.reader import Snapshot
 from kb.model import display_phone, entry_id
 
 MAX_LISTED = 3  # clinics to call under an answer (the entry page lists them all)
+_SEGMENTS = re.compile(r"\s+[·|•]\s+")  # a footer's or a banner's separators: each segment says one thing
 MAX_FACT_NAMES = 3  # names listed under an answer's quote: a short line, not a paragraph
 FACT_RESULTS = 5  # results whose best sentence may answer a front-desk question
 
@@ -142,6 +144,14 @@ def _says_topic(result: dict[str, Any], sentence: str, parsed: ParsedQuery) -> b
                for g in parsed.groups if g.terms)
 
 
+def _stating_part(sentence: str, topic: str) -> str:
+    """Of a line of segments ("Clinic · Mon–Fri 9–5 · Read our blog"), the segments that state the fact, verbatim;
+    a sentence otherwise."""
+    parts = _SEGMENTS.split(sentence)
+    stating = [p for p in parts if topic in sentence_topics(p)]
+    return " · ".join(stating) if len(parts) > 1 and stating else sentence
+
+
 def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snapshot) -> dict[str, Any] | None:
     """A front-desk question ("do you take insurance"): the best sentence that states such a fact, quoted first,
     with its source and the clinic to call."""
@@ -161,8 +171,9 @@ def _fact_answer(parsed: ParsedQuery, results: list[dict[str, Any]], snap: Snaps
     _, r, source = best
     topic = next(t for t in parsed.desk if t in sentence_topics(source["sentence"]))
     clinic = _clinic_named(snap, source.get("clinic"))
-    return {"entry_id": r["id"], "kind": r["kind"], "fact": topic, "text": labels()[topic],
-            "quote": {k: source[k] for k in ("sentence", "title", "path", "url")},
+    quote = {k: source[k] for k in ("sentence", "title", "path", "url")}
+    quote["sentence"] = _stating_part(quote["sentence"], topic)
+    return {"entry_id": r["id"], "kind": r["kind"], "fact": topic, "text": labels()[topic], "quote": quote,
             "clinics": [clinic] if clinic else [], "sources": [source]}
 
 

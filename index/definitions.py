@@ -21,10 +21,16 @@ def defines(sentence: str, names: tuple[str, ...]) -> bool:
     """Whether the sentence opens with one of `names` (or "This type of ...") and says what it is or involves;
     a pointer to a clinic ("For more information ..., visit ...") never is."""
     cues = load_cues()
-    if not names or cues.pattern("not_defining").search(sentence):
+    if not names or points_elsewhere(sentence):
         return False
     verbs = cues.pattern("defining_verbs")
     head = _ARTICLE.sub("", sentence, count=1)
     subject = cues.pattern("defining_anaphora").match(head) or _names(names).match(head)
     verb = verbs.search(head, subject.end()) if subject else None
     return verb is not None and verb.start() - subject.end() <= _NEAR  # type: ignore[union-attr]
+
+
+def points_elsewhere(sentence: str) -> bool:
+    """Whether the sentence is a pointer to a clinic ("For more information ..., visit ..."): never an answer to
+    what something is."""
+    return bool(load_cues().pattern("not_defining").search(sentence))

@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from index.analysis import WORD, analyse, snowball_stem, stemming_analyzer
-from index.definitions import defines
+from index.definitions import defines, points_elsewhere
 from index.desk_facts import TAG
 from index.entry_view import NO_SOURCE, EntryView
 from index.passages import PassagePostings
@@ -60,7 +60,7 @@ _NEVER_QUOTED = ("heading", "title")  # a heading answers nothing: it names what
 _SNIPPET_TRIES = 8  # sentences of the first source read to find a snippet no earlier result shows
 _QUOTE_TRIES = 2  # sentences of each other source read to quote an answer rather than a question
 _FRAGMENT_WORDS = 6  # a list item or label shorter than this, without a full stop, is no sentence
-_DEFINITION_TRIES = 40  # best-scored sentences of an entry read for one that says what the term is
+_DEFINITION_TRIES = 120  # best-scored sentences of an entry read for one that says what the term is
 _DEFINITION_BONUS = 30  # a defining sentence beats one that merely names the term (every typed word is 10)
 _CONTEXT_BONUS = {"prose": 2, "list": 1, "context": 1}  # a sentence says more than a heading or a title
 
@@ -111,12 +111,14 @@ def _pick(passages: list[dict[str, Any]], avoid: set[str] | frozenset[str]) -> d
 
 
 def _prefer_definitions(view: EntryView, candidates: dict[int, list[tuple[int, int]]], names: tuple[str, ...]) -> None:
-    """Raise the entry's sentences that say what the named term is ("X is a type of ..."); only the best-scored
-    few are read."""
+    """Raise the entry's sentences that say what the named term is ("X is a type of ...") and lower pointers to a
+    clinic ("For more information ..., visit ..."); only the best-scored few are read."""
     best = sorted(((score, i, n) for n, found in candidates.items() for score, i in found), key=lambda c: (-c[0], c[1]))
-    raised = {i for _, i, _ in best[:_DEFINITION_TRIES] if defines(view.passage(i)["sentence"], names)}
+    read = {i: view.passage(i)["sentence"] for _, i, _ in best[:_DEFINITION_TRIES]}
+    raised = {i for i, sentence in read.items() if defines(sentence, names)}
+    lowered = {i for i, sentence in read.items() if points_elsewhere(sentence)}
     for n, found in candidates.items():
-        candidates[n] = [(score + _DEFINITION_BONUS * (i in raised), i) for score, i in found]
+        candidates[n] = [(score + _DEFINITION_BONUS * ((i in raised) - (i in lowered)), i) for score, i in found]
 
 
 def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, limit: int,
@@ -153,6 +155,9 @@ def ranked_sources(view: EntryView, stems: Stems, postings: PassagePostings, lim
             picked[n] = _pick(passages, avoid if rank == 0 else frozenset()) or passages[0]
     sources = {n: view.source(n) for n in order}
     for n, p in picked.items():
+        own = sources[n].get("sentence") or ""
+        if _is_fragment(p["sentence"]) and own and not _is_fragment(own) and own not in avoid:
+            continue  # a bare label ("Achilles tendinopathy") says less than the source's own sentence
         sources[n].update(section=p["section"], sentence=p["sentence"])
         if "anchor" in p:
             sources[n]["anchor"] = p["anchor"]

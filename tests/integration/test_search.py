@@ -121,6 +121,13 @@ def test_a_front_desk_answer_quotes_the_answer_not_the_question(sample_kb: Versi
     assert "insurers" in answer["quote"]["sentence"]
 
 
+def test_an_hours_answer_quotes_only_the_hours_of_a_footer_line(sample_kb: Version) -> None:
+    """A footer line "Clinic · hours · Read more articles on our blog" is quoted for its hours segment only."""
+    answer = search(sample_kb, "what are your hours")["answer"]
+    assert answer["fact"] == "hours"
+    assert answer["quote"]["sentence"] == "Monday–Thursday 7 am – 7 pm, Friday 7 am – 4 pm"
+
+
 def test_a_front_desk_fact_about_another_topic_is_no_answer(sample_kb: Version) -> None:
     """The samples state a session count only for scoliosis care: a back-pain entry that also names neuromuscular
     massage must not quote it for neuromuscular massage; the answer is about the technique asked for."""
