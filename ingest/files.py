@@ -269,7 +269,7 @@ def extract_articles(articles: list[Article], vocab: Vocabulary, skipped: list[S
         kinds = sorted({m.kind for m in extraction.mentions})
         language = vocab.translations.get(extraction.language)
         if extraction.language != "en" and language is None:
-            what = f"language {extraction.language}: kept with its contact facts; the vocabulary reads English only"
+            what = f"language {extraction.language}: kept with its contact facts; the vocabulary has no names in it"
         elif not extraction.mentions and content_words(article) < MIN_CONTENT_WORDS:
             what = f"{content_words(article)} words of main content: kept for its contact facts"
         else:

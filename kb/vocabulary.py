@@ -41,7 +41,8 @@ class Vocabulary:
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Vocabulary:
-        """Load the three vocabulary files from `data_dir` (default: the package's data)."""
+        """Load the three vocabulary files, the second lexicon and the translations from `data_dir` (default: the
+        package's data)."""
         data_dir = data_dir or DATA_DIR
         terms: list[Term] = []
         for kind, filename in VOCAB_FILES.items():

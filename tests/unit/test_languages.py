@@ -169,7 +169,7 @@ def test_the_outcome_names_the_language_and_its_vocabulary() -> None:
     result = extract_articles([parse_html(GERMAN, "seite.html"), japanese], VOCAB, [])
     outcomes = dict(result.outcomes)
     assert outcomes["seite.html"].startswith("ok: language de: read with the German vocabulary; ")
-    assert outcomes["ja.html"] == "ok: language ja: kept with its contact facts; the vocabulary reads English only"
+    assert outcomes["ja.html"] == "ok: language ja: kept with its contact facts; the vocabulary has no names in it"
 
 
 # --- search ----------------------------------------------------------------------------------------------------
