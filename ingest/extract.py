@@ -18,7 +18,7 @@ from ingest.items import (
     strip_item,
     worth_review,
 )
-from ingest.language import language_of
+from ingest.language import content_words, in_language, language_of
 from ingest.sentences import split_sentences
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
@@ -322,11 +322,16 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
     """Mentions, relations and clinic facts of one article (pure)."""
     cues = cues or load_cues()
     language = language_of(article, cues)
-    if language == "en" and article.word_count() >= MIN_CONTENT_WORDS:
-        result = _Extractor(article, vocab, cues).run()
+    if vocab.reads(language) and content_words(article) >= MIN_CONTENT_WORDS:
+        # A page in another language is read with its language's names of the curated terms and cue words, and
+        # English (pages mix them); entries keep their English names.
+        result = _Extractor(article, vocab.reading(language), in_language(cues, language)).run()
+        if language != "en":  # what reads as a name is told by English words: elsewhere only known terms count
+            result.mentions = [m for m in result.mentions if not m.discovered]
+            result.to_review = []
     else:
-        # The vocabulary can't read another language yet, and a few words left after the page furniture are more
-        # often a menu than content: the page is kept for its contact facts, its words name nothing.
+        # No names in the page's language, and a few words left after the page furniture are more often a menu
+        # than content: the page is kept for its contact facts, its words name nothing.
         result = Extraction(article_id=article.article_id, path=article.path, title=article.title, url=article.url,
                             clinic=None, published=article.published, updated=article.updated)
     result.language = language

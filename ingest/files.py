@@ -17,6 +17,7 @@ from lxml import etree
 from ingest.boilerplate import drop_repeated_blocks
 from ingest.decode import UndecodableError, decode
 from ingest.extract import MIN_CONTENT_WORDS, extract
+from ingest.language import content_words
 from ingest.markdown_article import FrontMatterError
 from ingest.parse import FORMATS, parse_article
 from kb.model import Article, Extraction, article_id
@@ -266,12 +267,15 @@ def extract_articles(articles: list[Article], vocab: Vocabulary, skipped: list[S
             continue
         by_id[extraction.article_id] = extraction
         kinds = sorted({m.kind for m in extraction.mentions})
-        if extraction.language != "en":
-            what = f"language {extraction.language}: kept with its contact facts; the vocabulary reads English only"
-        elif not extraction.mentions and article.word_count() < MIN_CONTENT_WORDS:
-            what = f"{article.word_count()} words of main content: kept for its contact facts"
+        language = vocab.translations.get(extraction.language)
+        if extraction.language != "en" and language is None:
+            what = f"language {extraction.language}: kept with its contact facts; the vocabulary has no names in it"
+        elif not extraction.mentions and content_words(article) < MIN_CONTENT_WORDS:
+            what = f"{content_words(article)} words of main content: kept for its contact facts"
         else:
             what = f"{len(extraction.mentions)} mentions ({', '.join(kinds)})"
+        if language is not None:
+            what = f"language {language.language}: read with the {language.name} vocabulary; {what}"
         result.outcomes.append((article.path, f"ok: {what}"))
     result.extractions = list(by_id.values())
     result.outcomes += [(s.path, f"skipped: {s.reason}") for s in result.skipped]

@@ -30,10 +30,17 @@ class Cues:
         return _pattern(self.lists[name])
 
 
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 @cache
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+    alternatives = sorted(phrases, key=len, reverse=True)
+    if not any(_CJK.search(p) for p in phrases):
+        return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, alternatives)) + r")(?![\w])", re.IGNORECASE)
+    # Whole words, except Chinese and Japanese phrases: their words stand in runs without spaces.
+    return re.compile("|".join(re.escape(p) if _CJK.search(p) else r"(?<![\w])" + re.escape(p) + r"(?![\w])"
+                               for p in alternatives), re.IGNORECASE)
 
 
 @cache

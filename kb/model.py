@@ -198,7 +198,7 @@ class Extraction:
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (from id, to id, sentence)
     clinic_facts: dict[str, Any] | None = None
     clinic_evidence: list[str] | None = None  # [section, sentence] naming the clinic or its phone
-    language: str = "en"  # two-letter code; the vocabulary reads only English pages (others keep their facts)
+    language: str = "en"  # two-letter code; read when the vocabulary has names in it (others keep their facts)
     cautions: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (section, sentence, conditions named)
     # (kind, phrase, section, sentence): unknown phrases in a condition, technique or benefit context that do not read
     # as names; never entries, listed in the ingest report for the clinic to review

@@ -65,10 +65,10 @@ def test_navigation_only_mentions_are_never_extracted(result: IngestResult) -> N
 
 
 def test_thin_and_other_language_pages_are_kept_and_named_but_name_nothing(result: IngestResult) -> None:
-    """Nothing with facts is dropped: a page the labels call skippable (thin, a menu) or in another language is
-    kept, says why in its outcome, and names no condition, technique or benefit."""
+    """Nothing with facts is dropped: a page the labels call skippable (thin, a menu) or in a language the
+    vocabulary cannot read is kept, says why in its outcome, and names no condition, technique or benefit."""
     outcomes = dict(result.outcomes)
-    thin_or_foreign = {p for p, g in GOLD.items() if g.get("skip") or g.get("lang", "en") != "en"}
+    thin_or_foreign = {p for p, g in GOLD.items() if g.get("skip") or not VOCAB.reads(g.get("lang", "en"))}
     assert result.skipped == []
     for path in sorted(thin_or_foreign):
         assert outcomes[path].startswith("ok: ") and ("words of main content" in outcomes[path]
@@ -110,3 +110,13 @@ def test_clinic_contact_facts(result: IngestResult) -> None:
         addresses = " | ".join(a["value"] for a in facts["addresses"])
         problems += [f"{ex.path}: address lacks {part!r}" for part in want["address_contains"] if part not in addresses]
     assert problems == []
+
+
+def test_pages_in_languages_the_vocabulary_reads_say_so(result: IngestResult) -> None:
+    """A page in a language with names of the curated terms is read with them, and its outcome says which."""
+    outcomes = dict(result.outcomes)
+    read = {p: g["lang"] for p, g in GOLD.items() if g.get("lang", "en") != "en" and VOCAB.reads(g["lang"])}
+    assert read, "the corpus has a page in another language the vocabulary reads"
+    for path, lang in read.items():
+        assert outcomes[path].startswith(f"ok: language {lang}: read with the "), outcomes[path]
+
