@@ -216,3 +216,17 @@ def test_a_strip_of_professional_bodies_is_dropped_and_a_row_of_conditions_is_ke
         ("Back pain", [INTRO[3:-4]]),
         ("What we help with", conditions),
     ]
+
+
+def test_a_sentence_set_as_a_heading_is_a_paragraph() -> None:
+    page = outline(
+        "<main><h1>Deep tissue massage</h1><h3>Deep tissue massage eases tight shoulders and necks, and can also "
+        "help relieve migraines.</h3><h3>How it works</h3><p>Slow strokes reach the deeper layers of muscle.</p>"
+        "<h3>Is it painful?</h3><p>It can be uncomfortable for a moment.</p></main>"
+    )
+    assert page == [
+        ("Deep tissue massage", ["Deep tissue massage eases tight shoulders and necks, and can also help relieve "
+                                 "migraines."]),
+        ("How it works", ["Slow strokes reach the deeper layers of muscle."]),
+        ("Is it painful?", ["It can be uncomfortable for a moment."]),
+    ]
