@@ -41,9 +41,9 @@ _ORGANISATION = re.compile(r"\b(?:associations?|society|societies|institute|coun
 _BADGE_WORDS = 8  # a logo's caption is a name, not a sentence
 _MIN_BADGES = 3
 _TITLE_PARTS = re.compile(r"\s+[|·•–—:]\s+|\s+-\s+")
-# A home page is named by the clinic: its <title>'s other part says nothing about the page.
 _PREAMBLE_WORDS = 12  # a top bar, a breadcrumb or an eyebrow is a line, not a paragraph
 _SENTENCE_HEADING_WORDS = 10  # "Massage is ideal for releasing tension in tight muscles and migraines." set as <h3>
+# A home page is named by the clinic: its <title>'s other part says nothing about the page.
 _HOME_TITLES = {"home", "home page", "homepage", "welcome", "index", "main"}
 
 
@@ -233,7 +233,8 @@ def page_header(root: Tag, h1: Tag | None, order: dict[int, int]) -> Tag | None:
     """The block holding the page's <h1> (and its intro) when it stands outside and before the content element:
     `<header class="page-header"><h1>…</h1><p>…</p></header><main>…</main>`. The header is content then, not
     site furniture; `order` gives each element's position in the document."""
-    if h1 is None or root in h1.parents or root.name in {"body", "html"}:
+    # The h1 may have gone with furniture around it (an <aside>, a form): decomposed tags answer nothing.
+    if h1 is None or h1.__dict__.get("_decomposed") or root in h1.parents or root.name in {"body", "html"}:
         return None
     above_root = {id(p) for p in root.parents}
     node = h1
