@@ -117,8 +117,11 @@ def parse_html(text: str, path: str) -> Article:
     facts += page_facts(body.get_text("\n"))
     if title_tag := next((t for t in tags if t.name == "title" and not _decomposed(t)), None):
         facts += [Fact("name", n, "title") for n in contacts.names_in_title(clean_text(title_tag.get_text()))]
+    h1 = main_content.site_banner([t for t in tags if not _decomposed(t)], meta, facts)
     _strip_furniture(body)
     root = _main_root(body)
+    if lead := main_content.page_header(root, h1, {id(t): i for i, t in enumerate(tags)}):
+        root.insert(0, lead.extract())  # the page's own header (h1, intro) stands before <main>: read it first
     sections = drop_furniture_sections(sections_from_element(root, meta.get("title") or ""))
     title = meta.get("title") or (sections[0].heading if sections else "") or path
     if sections and not sections[0].heading:
@@ -247,7 +250,7 @@ def _strip_furniture(body: Tag) -> None:
         if not _decomposed(tag) and _is_furniture(tag):
             tag.decompose()
     for tag in tags:
-        if not _decomposed(tag) and main_content.sibling_services(tag, _HEADINGS):
+        if not _decomposed(tag) and (main_content.sibling_services(tag, _HEADINGS) or main_content.memberships(tag)):
             tag.decompose()
 
 
@@ -323,6 +326,8 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
             return
         if len(sections) == 1 and not sections[0].blocks and (level == 1 or text == title):
             sections[0].heading = text  # the page's h1 names the lead section
+        elif len(sections) == 1 and level == 1 and main_content.preamble(sections[0].blocks):
+            sections[0] = Section(heading=text, level=1)  # top bars, breadcrumbs, eyebrows above the page's h1
         else:
             sections.append(Section(heading=text, level=level))
 
@@ -343,7 +348,13 @@ def sections_from_element(root: Tag, title: str) -> list[Section]:
                 else:
                     buffer.append(child.get_text(" "))
             elif name in _HEADINGS:
-                heading(main_content.heading_text(child), int(name[1]))
+                text = main_content.heading_text(child)
+                if name != "h1" and main_content.sentence_heading(text):
+                    flush()  # a whole sentence set in a heading's type is a paragraph, not a section's name
+                    buffer.append(text)
+                    flush()
+                else:
+                    heading(text, int(name[1]))
                 walk(main_content.swallowed(child))  # an unclosed heading holds the blocks after it
             elif name == "summary":
                 heading(child.get_text(" "), 4)  # an FAQ question heads its answer

@@ -7,6 +7,7 @@ import re
 from bs4 import NavigableString, PageElement, Tag
 
 from ingest.decode import clean_text
+from kb.model import Block, Fact
 
 # Elements that start a block: a heading holding one of them was left open by broken markup and swallowed it.
 BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "dl", "table", "section", "article", "aside", "blockquote", "pre",
@@ -33,6 +34,17 @@ _QUESTION = re.compile(r"\?[\s+\-−–—×▾▸▴▼▲›»⌄]*$")
 _LONG_ITEM_WORDS = 12  # menu labels are a few words; list items this long on average are sentences
 _LEAD_IN_WORDS = 4  # "Services:" labels a menu; a lead-in is a sentence
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Names of professional bodies: a row of these is a membership or accreditation strip (logos with their names),
+# not services of the page, though the names hold therapies ("Sports Massage Association").
+_ORGANISATION = re.compile(r"\b(?:associations?|society|societies|institute|council|federation|college|academy|"
+                           r"organi[sz]ations?|foundation|guild|chamber)\b", re.IGNORECASE)
+_BADGE_WORDS = 8  # a logo's caption is a name, not a sentence
+_MIN_BADGES = 3
+_TITLE_PARTS = re.compile(r"\s+[|·•–—:]\s+|\s+-\s+")
+_PREAMBLE_WORDS = 12  # a top bar, a breadcrumb or an eyebrow is a line, not a paragraph
+_SENTENCE_HEADING_WORDS = 10  # "Massage is ideal for releasing tension in tight muscles and migraines." set as <h3>
+# A home page is named by the clinic: its <title>'s other part says nothing about the page.
+_HOME_TITLES = {"home", "home page", "homepage", "welcome", "index", "main"}
 
 
 def _text(node: Tag | NavigableString) -> str:
@@ -160,3 +172,87 @@ def common_root(best: Tag, hinted: list[Tag]) -> Tag:
     while root.parent is not None and not all(root in p.parents for p in peers):
         root = root.parent
     return root
+
+
+def _tiles(tag: Tag) -> list[Tag]:
+    """A list's items, or a row of look-alike children (same element, same class): logo or badge tiles."""
+    children = [c for c in tag.children if isinstance(c, Tag)]
+    if len(children) < _MIN_BADGES:
+        return []
+    if tag.name in {"ul", "ol"}:
+        return children if all(c.name == "li" for c in children) else []
+    first = children[0]
+    same = all(c.name == first.name and c.get("class") == first.get("class") for c in children)
+    return children if same and first.get("class") else []
+
+
+def memberships(tag: Tag) -> bool:
+    """Whether `tag` is a strip of professional bodies' names (memberships, accreditations, badges)."""
+    texts = [t for t in (_text(e) for e in _tiles(tag)) if t]
+    if len(texts) < _MIN_BADGES or any(len(t.split()) > _BADGE_WORDS for t in texts):
+        return False
+    return sum(bool(_ORGANISATION.search(t)) for t in texts) * 2 >= len(texts)
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def names_clinic(heading: str, names: list[str]) -> bool:
+    """Whether a heading is the clinic's own name, as the page's contact lines, copyright or metadata give it."""
+    key = _name_key(heading)
+    return bool(key) and any(_name_key(n) == key for n in names)
+
+
+def site_banner(tags: list[Tag], meta: dict[str, str | None], facts: list[Fact]) -> Tag | None:
+    """The page's first <h1>; when it is only the clinic's name (a site banner) and the <title> names the page,
+    the h1 is removed and the page's title taken from <title> (None then): the clinic's name is no mention of a
+    technique ("Kestrel Physiotherapy Clinic" over its contact page)."""
+    h1 = next((t for t in tags if t.name == "h1"), None)
+    names = [f.value for f in facts if f.kind == "name"]
+    if h1 is None or not names_clinic(heading_text(h1), names):
+        return h1
+    head = next((t for t in tags if t.name == "title"), None)
+    title = page_title(clean_text(head.get_text()), names) if head is not None else ""
+    if not title:
+        return h1  # a home page: the clinic's name is its title
+    meta["title"] = title
+    h1.decompose()
+    return None
+
+
+def page_title(head_title: str, names: list[str]) -> str:
+    """The part of a <title> naming the page, not the clinic ("Contact Us | Kestrel Physio" -> "Contact Us");
+    empty when it names only the clinic or a home page."""
+    keys = {_name_key(n) for n in names}
+    parts = [p for p in (clean_text(p) for p in _TITLE_PARTS.split(head_title)) if _name_key(p) not in keys]
+    return parts[0] if parts and _name_key(parts[0]) not in _HOME_TITLES else ""
+
+
+def page_header(root: Tag, h1: Tag | None, order: dict[int, int]) -> Tag | None:
+    """The block holding the page's <h1> (and its intro) when it stands outside and before the content element:
+    `<header class="page-header"><h1>…</h1><p>…</p></header><main>…</main>`. The header is content then, not
+    site furniture; `order` gives each element's position in the document."""
+    # The h1 may have gone with furniture around it (an <aside>, a form): decomposed tags answer nothing.
+    if h1 is None or h1.__dict__.get("_decomposed") or root in h1.parents or root.name in {"body", "html"}:
+        return None
+    above_root = {id(p) for p in root.parents}
+    node = h1
+    while node.parent is not None and id(node.parent) not in above_root:
+        node = node.parent
+    if order.get(id(node), 1 << 30) > order.get(id(root), -1):
+        return None  # the h1 comes after the content: a footer's or a sidebar's
+    text = len(node.get_text(" ", strip=True))
+    return node if text and _links_text(node) < 0.5 * text and text < len(root.get_text(" ", strip=True)) else None
+
+
+def preamble(blocks: list[Block]) -> bool:
+    """Whether what stands above a page's <h1> is furniture: short lines (a top bar's tagline, a breadcrumb, an
+    eyebrow label), no sentence among them."""
+    return bool(blocks) and all(len(b.text.split()) <= _PREAMBLE_WORDS and not b.text.rstrip().endswith(".")
+                                for b in blocks)
+
+
+def sentence_heading(text: str) -> bool:
+    """Whether a heading's text is a sentence (long, ending with a full stop or "!"), not a section's name."""
+    return len(text.split()) >= _SENTENCE_HEADING_WORDS and text.rstrip().endswith((".", "!"))

@@ -141,3 +141,92 @@ def test_tab_panels_sharing_a_content_class_are_all_kept() -> None:
         "Chiropody", "We trim thickened nails and remove corns in a short visit.",
         "Podiatry", "We assess your gait and fit insoles made for your feet and your shoes.",
     ])]
+
+
+def test_a_page_header_before_main_holding_the_h1_and_intro_is_content() -> None:
+    page = outline(
+        '<header class="page-header container"><h1>Trigger point massage</h1>'
+        "<p>Ease knots and muscle tension with focused pressure.</p></header>"
+        '<main class="container"><section><h2>What it is</h2>'
+        "<p>Firm, steady pressure on tight spots inside a muscle until they let go.</p></section></main>"
+        '<footer class="site-footer"><p>Back to <a href="/">Home</a></p></footer>'
+    )
+    assert page == [
+        ("Trigger point massage", ["Ease knots and muscle tension with focused pressure."]),
+        ("What it is", ["Firm, steady pressure on tight spots inside a muscle until they let go."]),
+    ]
+
+
+def test_a_site_header_of_links_before_main_is_not_read() -> None:
+    page = outline(
+        '<div class="masthead"><h1><a href="/">Home</a></h1><a href="/a">About</a> <a href="/b">Services</a></div>'
+        "<main><h2>Dry needling</h2>" + INTRO + "<p>A fine needle eases a tight band of muscle; most people feel a "
+        "brief twitch and an ache that fades within a day or two.</p></main>"
+    )
+    assert [heading for heading, _ in page] == ["Dry needling"]
+
+
+def test_a_banner_h1_naming_the_clinic_is_no_part_of_the_page() -> None:
+    article = parse_html(
+        "<html><head><title>Contact Us</title></head><body>"
+        '<div class="banner"><h1>Kestrel Physiotherapy Clinic</h1>'
+        "<h2>4 Mill Lane, Swindon SN1 2AB</h2><h2>Tel: 01632 960 018</h2></div>"
+        "<h3>Contact us</h3><p>You can write to us or call us during opening hours.</p>"
+        "</body></html>", "contact.html")
+    assert article.title == "Contact Us"
+    assert [(s.heading, [b.text for b in s.blocks]) for s in article.sections] == [
+        ("Contact us", ["You can write to us or call us during opening hours."]),
+    ]
+
+
+def test_a_home_page_keeps_the_clinic_name_as_its_title() -> None:
+    article = parse_html(
+        "<html><head><title>Home | Kestrel Physiotherapy Clinic</title></head><body>"
+        "<header><h1>Kestrel Physiotherapy Clinic</h1><p>4 Mill Lane, Swindon SN1 2AB</p></header>"
+        "<main>" + INTRO + "</main></body></html>", "index.html")
+    assert article.title == "Kestrel Physiotherapy Clinic"
+
+
+def test_top_bar_breadcrumb_and_eyebrow_above_the_h1_are_dropped() -> None:
+    page = outline(
+        '<div class="bar">Leading physiotherapy care | Book your consultation today</div>'
+        '<div class="trail"><a href="/">Home</a> / <a href="/s">Specialties</a> / <span>Cupping</span></div>'
+        '<section><span class="tag">Modality</span><h1>Cupping</h1>' + INTRO + "</section>"
+    )
+    assert page == [("Cupping", [INTRO[3:-4]])]
+
+
+def test_a_sentence_above_the_h1_is_kept() -> None:
+    page = outline("<div><p>We are open on Saturdays from this week on.</p><h1>Cupping</h1>" + INTRO + "</div>")
+    assert page[0][1] == ["We are open on Saturdays from this week on."]
+
+
+def test_a_strip_of_professional_bodies_is_dropped_and_a_row_of_conditions_is_kept() -> None:
+    tile = '<div class="tile"><img src="x.png" alt=""><span>{}</span></div>'
+    bodies = ["Society of Sports Therapists", "Sports Massage Association", "Kinesio Taping Association",
+              "Instrument Assisted Therapy"]
+    conditions = ["Back pain", "Sports injuries", "Neck pain and headaches"]
+    page = outline(
+        "<main><h1>Back pain</h1>" + INTRO
+        + "<h2>What we help with</h2><div class='tiles'>" + "".join(tile.format(c) for c in conditions) + "</div>"
+        + "<h2>Held to recognised professional standards</h2>"
+        + "<div class='logos'>" + "".join(tile.format(b) for b in bodies) + "</div></main>"
+    )
+    assert page == [
+        ("Back pain", [INTRO[3:-4]]),
+        ("What we help with", conditions),
+    ]
+
+
+def test_a_sentence_set_as_a_heading_is_a_paragraph() -> None:
+    page = outline(
+        "<main><h1>Deep tissue massage</h1><h3>Deep tissue massage eases tight shoulders and necks, and can also "
+        "help relieve migraines.</h3><h3>How it works</h3><p>Slow strokes reach the deeper layers of muscle.</p>"
+        "<h3>Is it painful?</h3><p>It can be uncomfortable for a moment.</p></main>"
+    )
+    assert page == [
+        ("Deep tissue massage", ["Deep tissue massage eases tight shoulders and necks, and can also help relieve "
+                                 "migraines."]),
+        ("How it works", ["Slow strokes reach the deeper layers of muscle."]),
+        ("Is it painful?", ["It can be uncomfortable for a moment."]),
+    ]
