@@ -79,7 +79,8 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
         word = g.text.lower()
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
             right = _nearest_word(snap, word)
-            if right:
+            # "bruises" for "bruise" is the same word to the stemmed search: nothing to correct
+            if right and analyse(stemming_analyzer(), right) != analyse(stemming_analyzer(), word):
                 fixes.append((g.text, right))
     text = parsed.text
     for typed, right in fixes:

@@ -143,6 +143,12 @@ def test_a_typo_in_a_free_word_is_matched_and_corrected(kb: Version) -> None:
     assert result["corrected_query"] == "deep tissue"
 
 
+def test_a_plural_of_an_indexed_word_is_no_typo(kb: Version) -> None:
+    """'desks' is not in the index but 'desk' is: the stemmed search finds it, so nothing is offered as a fix."""
+    result = search(kb, "neck desks")
+    assert (ids(result)[0], result["corrected_query"]) == ("condition-neck-pain", None)
+
+
 def test_a_lay_term_names_its_condition(kb: Version) -> None:
     """'stiff neck' is a lay term of Neck pain; Deep tissue massage's evidence says "stiff neck" too, which puts it
     above Harbor (Neck pain in its related names only)."""
