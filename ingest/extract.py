@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Literal
 
 from ingest.clinic_facts import clinic_facts
@@ -13,6 +14,7 @@ from ingest.items import (
     display_name,
     eased_condition,
     loose_match,
+    outcome_name,
     prefix_match,
     reads_as_name,
     strip_item,
@@ -303,6 +305,11 @@ class _Extractor:
             self.mentions.append(Mention("technique", display_name(text), heading, evidence or block.text,
                                          "list", discovered=True))
             return
+        if discover and nearest == "benefit" and "benefit" not in kinds_found and \
+                (outcome := outcome_name(text, self.cues)) is not None and reads_as_name(outcome, self.cues, "benefit"):
+            # "Relieve chronic muscle pain" under "Benefits": an outcome, whatever condition it names
+            self.mentions.append(Mention("benefit", outcome, heading, evidence or block.text, "list", discovered=True))
+            return
         if kinds_found or not discover:
             return
         # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":
@@ -322,8 +329,8 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
     """Mentions, relations and clinic facts of one article (pure)."""
     cues = cues or load_cues()
     language = language_of(article, cues)
-    if language == "en" and article.word_count() >= MIN_CONTENT_WORDS:
-        result = _Extractor(article, vocab, cues).run()
+    if language == "en" and (content := readable_content(article, cues)) is not None:
+        result = _Extractor(content, vocab, cues).run()
     else:
         # The vocabulary can't read another language yet, and a few words left after the page furniture are more
         # often a menu than content: the page is kept for its contact facts, its words name nothing.
@@ -336,6 +343,26 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
     if facts:
         result.clinic_evidence = _clinic_evidence(article, facts)
     return result
+
+
+_SENTENCE_END = re.compile(r"[a-z]{2}[.!?](?!\w)")
+MIN_SENTENCE_WORDS = 6
+
+
+def readable_content(article: Article, cues: Cues) -> Article | None:
+    """What of an article its words are read in: all of it from MIN_CONTENT_WORDS words on; of a shorter page (more
+    often a menu than an article) only its full sentences and the list items under a heading that introduces a kind
+    ("Benefits", "Conditions we treat"), and nothing (None) when none is left: a page of menu labels names nothing."""
+    if article.word_count() >= MIN_CONTENT_WORDS:
+        return article
+    sections = []
+    for section in article.sections:
+        listed = bool(contexts_of(section.heading, cues) - {"caution"})
+        blocks = [b for b in section.blocks if (b.kind == "item" and listed) or (
+            b.kind != "item" and len(b.text.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(b.text))]
+        if blocks:
+            sections.append(Section(section.heading, section.level, blocks))
+    return replace(article, sections=sections) if sections else None
 
 
 def _clinic_evidence(article: Article, facts: dict) -> list[str] | None:

@@ -80,6 +80,21 @@ def eased_condition(term: Term, vocab: Vocabulary) -> Term | None:
     return memo[term.name]
 
 
+def outcome_name(text: str, cues: Cues) -> str | None:
+    """A list item led by an outcome verb as a benefit's name: "Relieve chronic muscle pain" → "Relieved chronic
+    muscle pain", "Restores joint motion" → "Restored joint motion"; None when no such verb leads it."""
+    words = text.split()
+    verb = fold(words[0]) if len(words) >= 2 else ""
+    if verb not in cues.words("outcome_verbs"):
+        return None
+    if verb.endswith("es") and verb[:-1] in cues.words("outcome_verbs"):  # "relieves" → "relieve"
+        verb = verb[:-1]
+    elif verb.endswith("s") and verb[:-1] in cues.words("outcome_verbs"):  # "calms" → "calm"
+        verb = verb[:-1]
+    participle = verb + ("d" if verb.endswith("e") else "ed")
+    return display_name(" ".join([participle, *words[1:]]))
+
+
 def display_name(text: str) -> str:
     """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
     problems'; 'TMJ' stays)."""
