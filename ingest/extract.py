@@ -21,7 +21,7 @@ from ingest.items import (
     worth_review,
 )
 from ingest.language import language_of
-from ingest.sentences import split_sentences
+from ingest.sentences import split_sentences, verb_objects
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold
@@ -255,6 +255,7 @@ class _Extractor:
             self.caution(heading, sentence)
             return
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
+        terms += self._verb_benefits(sentence, heading, terms)
         self._enumeration(sentence, heading, contexts, techniques)
         if not terms:
             self.unnamed.append((heading, sentence))
@@ -265,6 +266,18 @@ class _Extractor:
             if term.kind in {"condition", "benefit"}:
                 for tech in named:
                     self.relations.append((tech.id, term.id, sentence))
+
+    def _verb_benefits(self, sentence: str, heading: str, terms: list[Term]) -> list[Term]:
+        """Benefits said as a verb with several objects or a determiner ("relieve the pain and inflammation",
+        "reduce pain, muscle tension and improve mobility"): each object read with its verb."""
+        known = set(terms)
+        found = []
+        for phrase in verb_objects(sentence, self.cues.words("outcome_verbs")):
+            for m in self.find(phrase):
+                if m.term.kind == "benefit" and m.term not in known:
+                    known.add(m.term)
+                    found.append(m)
+        return self.add(found, heading, sentence, "prose")
 
     def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term],
               evidence: str | None = None, discover: bool = True) -> None:
