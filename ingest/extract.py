@@ -368,10 +368,13 @@ def readable_content(article: Article, cues: Cues) -> Article | None:
     ("Benefits", "Conditions we treat"), and nothing (None) when none is left: a page of menu labels names nothing."""
     if article.word_count() >= MIN_CONTENT_WORDS:
         return article
+    page_words = cues.words("not_name_words") | cues.words("not_name_starts")
     sections = []
     for section in article.sections:
         listed = bool(contexts_of(section.heading, cues) - {"caution"})
-        blocks = [b for b in section.blocks if (b.kind == "item" and listed) or (
+        # A list with a page label among its items ("Home", "Contact", "About us") is a menu, whatever its heading.
+        menus = {b.list_id for b in section.blocks if b.kind == "item" and set(fold(b.text).split()) <= page_words}
+        blocks = [b for b in section.blocks if (b.kind == "item" and listed and b.list_id not in menus) or (
             b.kind != "item" and len(b.text.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(b.text))]
         if blocks:
             sections.append(Section(section.heading, section.level, blocks))
