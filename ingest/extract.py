@@ -60,6 +60,8 @@ class _Extractor:
         self.treat = cues.pattern("treatment_verbs")
         self.warns = cues.pattern("caution_sentence")
         self.speaks_of_conditions = cues.pattern("condition_context")
+        self.outcome_verbs = cues.words("outcome_verbs")
+        self.page_words = cues.words("not_name_words") | cues.words("not_name_starts")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
 
@@ -140,6 +142,7 @@ class _Extractor:
                 self.caution(heading, heading)
             else:
                 heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
+                heading_terms += self._verb_benefits(heading, heading, heading_terms)
                 if not heading_terms and not contexts:
                     self._discovered_heading(heading, inherited)
         if "caution" in contexts or "caution" in inherited:
@@ -272,7 +275,7 @@ class _Extractor:
         "reduce pain, muscle tension and improve mobility"): each object read with its verb."""
         known = set(terms)
         found = []
-        for phrase in verb_objects(sentence, self.cues.words("outcome_verbs")):
+        for phrase in verb_objects(sentence, self.outcome_verbs):
             for m in self.find(phrase):
                 if m.term.kind == "benefit" and m.term not in known:
                     known.add(m.term)
@@ -294,13 +297,17 @@ class _Extractor:
                 for part in parts:
                     self._item(Block("item", part, block.list_id), heading, nearness, techniques, block.text)
                 return
+        if not any(m.term.kind == "benefit" for m in matches):  # "Improves Qi & Blood Circulation"
+            matches += [Match(m.term, 0, len(text), "verb") for phrase in verb_objects(text, self.outcome_verbs)
+                        for m in self.find(phrase) if m.term.kind == "benefit"]
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:
                 continue
             phrases = self.vocab.phrases_by_kind.get(kind, [])
             term = loose_match(text, phrases)
-            if term is None and kind == "technique" and not kinds_found:  # "Hot stone" in a list of techniques
+            if term is None and kind == "technique" and not kinds_found and not set(fold(text).split()) <= \
+                    self.page_words:  # "Hot stone" in a list of techniques, not "Home" in a breadcrumb
                 term = prefix_match(text, phrases)
             if term is not None:
                 matches.append(Match(term, 0, len(text), "loose"))

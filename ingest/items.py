@@ -117,11 +117,14 @@ MAX_SHORT_ITEM_WORDS = 3
 
 def prefix_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
     """The one term whose name starts with all of a short item's words: a list of techniques says "Hot stone" or
-    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. None when no term, or several, do."""
+    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. When several terms' phrases do, the one
+    whose name does; None when no term, or several, do."""
     keys = phrase_key(text)
     if not 0 < len(keys) <= MAX_SHORT_ITEM_WORDS:
         return None
     found = {term for want, term in phrases if len(want) > len(keys) and want[: len(keys)] == keys}
+    if len(found) > 1:  # "Neuromuscular": the one term whose own name starts so, not an alias of another
+        found = {t for t in found if phrase_key(t.name)[: len(keys)] == keys}
     return found.pop() if len(found) == 1 else None
 
 
