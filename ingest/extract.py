@@ -35,6 +35,7 @@ _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
+_QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
 MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
@@ -70,7 +71,9 @@ class _Extractor:
         key = (text, contexts)
         if key not in self._found:
             # "Sports Massage Association" names a professional body, not a technique the page offers.
-            self._found[key] = [m for m in self.vocab.matcher.find(text, contexts)
+            # Quotation marks around a word ('muscle "knots"') do not part a name; same length keeps the offsets.
+            bare = text.translate(_QUOTES)
+            self._found[key] = [m for m in self.vocab.matcher.find(bare, contexts)
                                 if not _BODY_NAME.match(text, m.end)]
         return list(self._found[key])
 
