@@ -292,6 +292,9 @@ class _Extractor:
             self.caution(heading, block.text)
             return
         text = strip_item(block.text, self.cues)
+        whole = block.text.strip().rstrip(".;:,!")
+        if text != whole and any(m.start == 0 and m.term.kind == "condition" for m in self.find(whole, contexts)):
+            text = whole  # "Chronic fatigue syndrome" is a name, not "chronic" before one
         matches = self.find(text, contexts)
         nearest = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
         if discover and evidence is None and nearest != "benefit":  # "Improves skin tone and texture" is one
