@@ -62,6 +62,7 @@ class _Extractor:
         self.warns = cues.pattern("caution_sentence")
         self.speaks_of_conditions = cues.pattern("condition_context")
         self.outcome_verbs = cues.words("outcome_verbs")
+        self.causes = cues.pattern("cause_context")
         self.page_words = cues.words("not_name_words") | cues.words("not_name_starts")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
@@ -174,6 +175,8 @@ class _Extractor:
                 # Nearest first: the item's own heading, the sentence leading into the list, what most of the
                 # list's items name, the headings above.
                 nearness = [contexts, self.contexts(lead_in), list_kinds.get(block.list_id, frozenset()), inherited]
+                if self.causes.search(lead_in):  # "caused by events such as:": what follows is no condition treated
+                    nearness = [n - {"condition"} for n in nearness]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
