@@ -74,9 +74,8 @@ def eased_condition(term: Term, vocab: Vocabulary) -> Term | None:
     memo = _EASED.setdefault(id(vocab), {})
     if term.name not in memo:
         m = _EASING.match(fold(term.name))
-        # Curated context terms too ("Stress reduction" eases stress), not the second lexicon's names.
-        found = [x.term for x in vocab.matcher.find(m.group(1) or m.group(2), frozenset({"condition"}))
-                 if x.via != "lexicon"] if m else []
+        # No context terms: "Stress reduction" says nothing of chronic stress.
+        found = [x.term for x in vocab.matcher.find(m.group(1) or m.group(2))] if m else []
         memo[term.name] = next((t for t in found if t.kind == "condition"), None)
     return memo[term.name]
 
