@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from typing import Literal
 
 from ingest.clinic_facts import clinic_facts
@@ -22,6 +21,8 @@ from ingest.items import (
 )
 from ingest.language import language_of
 from ingest.sentences import split_sentences, verb_objects
+from ingest.short_pages import MIN_CONTENT_WORDS as MIN_CONTENT_WORDS  # re-exported: the ingest report reads it
+from ingest.short_pages import readable_content
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold
@@ -36,7 +37,6 @@ MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
 _QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
-MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
 _PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 MAX_REVIEW_WORDS = 2 * MAX_DISCOVERED_WORDS  # longer, an item is a sentence, not a phrase a clinic could name
@@ -372,29 +372,6 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
     if facts:
         result.clinic_evidence = _clinic_evidence(article, facts)
     return result
-
-
-_SENTENCE_END = re.compile(r"[a-z]{2}[.!?](?!\w)")
-MIN_SENTENCE_WORDS = 6
-
-
-def readable_content(article: Article, cues: Cues) -> Article | None:
-    """What of an article its words are read in: all of it from MIN_CONTENT_WORDS words on; of a shorter page (more
-    often a menu than an article) only its full sentences and the list items under a heading that introduces a kind
-    ("Benefits", "Conditions we treat"), and nothing (None) when none is left: a page of menu labels names nothing."""
-    if article.word_count() >= MIN_CONTENT_WORDS:
-        return article
-    page_words = cues.words("not_name_words") | cues.words("not_name_starts")
-    sections = []
-    for section in article.sections:
-        listed = bool(contexts_of(section.heading, cues) - {"caution"})
-        # A list with a page label among its items ("Home", "Contact", "About us") is a menu, whatever its heading.
-        menus = {b.list_id for b in section.blocks if b.kind == "item" and set(fold(b.text).split()) <= page_words}
-        blocks = [b for b in section.blocks if (b.kind == "item" and listed and b.list_id not in menus) or (
-            b.kind != "item" and len(b.text.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(b.text))]
-        if blocks:
-            sections.append(Section(section.heading, section.level, blocks))
-    return replace(article, sections=sections) if sections else None
 
 
 def _clinic_evidence(article: Article, facts: dict) -> list[str] | None:

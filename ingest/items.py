@@ -87,9 +87,7 @@ def outcome_name(text: str, cues: Cues) -> str | None:
     verb = fold(words[0]) if len(words) >= 2 else ""
     if verb not in cues.words("outcome_verbs"):
         return None
-    if verb.endswith("es") and verb[:-1] in cues.words("outcome_verbs"):  # "relieves" → "relieve"
-        verb = verb[:-1]
-    elif verb.endswith("s") and verb[:-1] in cues.words("outcome_verbs"):  # "calms" → "calm"
+    if verb.endswith("s") and verb[:-1] in cues.words("outcome_verbs"):  # "relieves" → "relieve", "calms" → "calm"
         verb = verb[:-1]
     participle = verb + ("d" if verb.endswith("e") else "ed")
     return display_name(" ".join([participle, *words[1:]]))

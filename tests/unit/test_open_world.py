@@ -10,8 +10,8 @@ from ingest.front_matter import front_matter_sections
 from ingest.html_article import parse_html
 from ingest.items import coordinated_parts, outcome_name
 from ingest.markdown_article import parse_markdown
-from ingest.sentences import verb_objects
 from ingest.merge import merge
+from ingest.sentences import verb_objects
 from ingest.visual_lists import visual_lists
 from kb.cues import load_cues
 from kb.model import Article, Block, Extraction, Section
