@@ -225,7 +225,7 @@ class _Extractor:
         kind = next((k for k in _DISCOVERABLE if k in inherited), None)
         name = heading.strip().rstrip(".;:,!")
         if kind and reads_as_name(name, self.cues, kind):
-            self.mentions.append(Mention(kind, display_name(name), heading, heading, "heading",  # type: ignore[arg-type]
+            self.mentions.append(Mention(kind, display_name(name, self.cues, kind), heading, heading, "heading",  # type: ignore[arg-type]
                                          discovered=True))
         elif kind:
             self._review(kind, name, heading, heading)
@@ -348,7 +348,7 @@ class _Extractor:
         # An unknown item counts once, as the kind its nearest context names.
         found = nearest
         if found is not None and reads_as_name(lead, self.cues, found):
-            self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
+            self.mentions.append(Mention(found, display_name(lead, self.cues, found), heading, evidence or block.text,  # type: ignore[arg-type]
                                          "list", discovered=True))
         elif found is not None:
             self._review(found, lead, heading, evidence or block.text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.cues import Cues
-from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
+from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key, singular
 
 MAX_DISCOVERED_WORDS = 8
 
@@ -93,10 +93,14 @@ def outcome_name(text: str, cues: Cues) -> str | None:
     return display_name(" ".join([participle, *words[1:]]))
 
 
-def display_name(text: str) -> str:
+def display_name(text: str, cues: Cues | None = None, kind: str = "") -> str:
     """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
-    problems'; 'TMJ' stays)."""
-    text = " ".join(text.split())
+    problems'; 'TMJ' stays); a condition's plural head singular, as curated names are ('Autoimmune diseases' →
+    'Autoimmune disease')."""
+    words = text.split()
+    if kind == "condition" and cues is not None and words and fold(words[-1]) in cues.words("singular_heads"):
+        words[-1] = singular(words[-1])
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 

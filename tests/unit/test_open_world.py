@@ -8,7 +8,7 @@ import pytest
 from ingest.extract import extract
 from ingest.front_matter import front_matter_sections
 from ingest.html_article import parse_html
-from ingest.items import coordinated_parts, outcome_name
+from ingest.items import coordinated_parts, display_name, outcome_name
 from ingest.markdown_article import parse_markdown
 from ingest.merge import merge
 from ingest.sentences import verb_objects
@@ -207,3 +207,10 @@ def test_each_object_of_an_outcome_verb_is_read_with_the_verb(vocab: Vocabulary)
             "<p>Needling is used to reduce pain, muscle tension and improve your function.</p></main></body></html>")
     assert {"Pain relief", "Reduced muscle tension", "Improved function"} <= named(
         extract(parse_html(page, "needling.html"), vocab), "benefit")
+
+
+def test_a_discovered_conditions_plural_head_is_shown_singular() -> None:
+    cues = load_cues()
+    assert display_name("Autoimmune diseases", cues, "condition") == "Autoimmune disease"
+    assert display_name("shin splints", cues, "condition") == "Shin splints"  # the plural is the name
+    assert display_name("Gut disorders", cues, "technique") == "Gut disorders"
