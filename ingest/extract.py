@@ -13,13 +13,16 @@ from ingest.items import (
     display_name,
     eased_condition,
     loose_match,
+    outcome_name,
     prefix_match,
     reads_as_name,
     strip_item,
     worth_review,
 )
 from ingest.language import content_words, in_language, language_of
-from ingest.sentences import split_sentences
+from ingest.sentences import split_sentences, verb_objects
+from ingest.short_pages import MIN_CONTENT_WORDS as MIN_CONTENT_WORDS  # re-exported: the ingest report reads it
+from ingest.short_pages import readable_content
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold
@@ -33,7 +36,7 @@ _ENUMERATION_SPLIT = re.compile(r"\s*[,;]\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_UNNAMED_SENTENCES = 60
 MIN_LIST_ITEMS = 3
 _BODY_NAME = re.compile(r"\s+(?:Association|Society|Institute|College|Federation|Council|Board|Academy)\b")
-MIN_CONTENT_WORDS = 40  # fewer words of main content: a landing page, an empty template, a menu
+_QUOTES = str.maketrans({'"': " ", "\u201c": " ", "\u201d": " "})
 _PREPOSITION = re.compile(r"\b(?:of|in|on|to|from|around|after|during|with|for)\b", re.IGNORECASE)
 _LEAD_SPLIT = re.compile(r"\s+[–—-]\s+|:\s|\s\(")
 MAX_REVIEW_WORDS = 2 * MAX_DISCOVERED_WORDS  # longer, an item is a sentence, not a phrase a clinic could name
@@ -58,6 +61,9 @@ class _Extractor:
         self.treat = cues.pattern("treatment_verbs")
         self.warns = cues.pattern("caution_sentence")
         self.speaks_of_conditions = cues.pattern("condition_context")
+        self.outcome_verbs = cues.words("outcome_verbs")
+        self.causes = cues.pattern("cause_context")
+        self.page_words = cues.words("not_name_words") | cues.words("not_name_starts")
         self._found: dict[tuple[str, frozenset[str]], list[Match]] = {}
         self._contexts: dict[str, frozenset[str]] = {}
 
@@ -66,7 +72,9 @@ class _Extractor:
         key = (text, contexts)
         if key not in self._found:
             # "Sports Massage Association" names a professional body, not a technique the page offers.
-            self._found[key] = [m for m in self.vocab.matcher.find(text, contexts)
+            # Quotation marks around a word ('muscle "knots"') do not part a name; same length keeps the offsets.
+            bare = text.translate(_QUOTES)
+            self._found[key] = [m for m in self.vocab.matcher.find(bare, contexts)
                                 if not _BODY_NAME.match(text, m.end)]
         return list(self._found[key])
 
@@ -138,6 +146,7 @@ class _Extractor:
                 self.caution(heading, heading)
             else:
                 heading_terms = self.add(find(heading, contexts), heading, heading, "heading")
+                heading_terms += self._verb_benefits(heading, heading, heading_terms)
                 if not heading_terms and not contexts:
                     self._discovered_heading(heading, inherited)
         if "caution" in contexts or "caution" in inherited:
@@ -166,6 +175,8 @@ class _Extractor:
                 # Nearest first: the item's own heading, the sentence leading into the list, what most of the
                 # list's items name, the headings above.
                 nearness = [contexts, self.contexts(lead_in), list_kinds.get(block.list_id, frozenset()), inherited]
+                if self.causes.search(lead_in):  # "caused by events such as:": what follows is no condition treated
+                    nearness = [n - {"condition"} for n in nearness]
                 lead_techniques = [m.term for m in find(lead_in) if m.term.kind == "technique"]
                 self._item(block, heading, nearness, lead_techniques or heading_techniques)
             else:
@@ -214,7 +225,7 @@ class _Extractor:
         kind = next((k for k in _DISCOVERABLE if k in inherited), None)
         name = heading.strip().rstrip(".;:,!")
         if kind and reads_as_name(name, self.cues, kind):
-            self.mentions.append(Mention(kind, display_name(name), heading, heading, "heading",  # type: ignore[arg-type]
+            self.mentions.append(Mention(kind, display_name(name, self.cues, kind), heading, heading, "heading",  # type: ignore[arg-type]
                                          discovered=True))
         elif kind:
             self._review(kind, name, heading, heading)
@@ -253,6 +264,7 @@ class _Extractor:
             self.caution(heading, sentence)
             return
         terms = self.add(self.find(sentence, contexts), heading, sentence, "prose")
+        terms += self._verb_benefits(sentence, heading, terms)
         self._enumeration(sentence, heading, contexts, techniques)
         if not terms:
             self.unnamed.append((heading, sentence))
@@ -264,6 +276,18 @@ class _Extractor:
                 for tech in named:
                     self.relations.append((tech.id, term.id, sentence))
 
+    def _verb_benefits(self, sentence: str, heading: str, terms: list[Term]) -> list[Term]:
+        """Benefits said as a verb with several objects or a determiner ("relieve the pain and inflammation",
+        "reduce pain, muscle tension and improve mobility"): each object read with its verb."""
+        known = set(terms)
+        found = []
+        for phrase in verb_objects(sentence, self.outcome_verbs):
+            for m in self.find(phrase):
+                if m.term.kind == "benefit" and m.term not in known:
+                    known.add(m.term)
+                    found.append(m)
+        return self.add(found, heading, sentence, "prose")
+
     def _item(self, block: Block, heading: str, nearness: list[frozenset[str]], techniques: list[Term],
               evidence: str | None = None, discover: bool = True) -> None:
         contexts = frozenset().union(*nearness)
@@ -271,6 +295,9 @@ class _Extractor:
             self.caution(heading, block.text)
             return
         text = strip_item(block.text, self.cues)
+        whole = block.text.strip().rstrip(".;:,!")
+        if text != whole and any(m.start == 0 and m.term.kind == "condition" for m in self.find(whole, contexts)):
+            text = whole  # "Chronic fatigue syndrome" is a name, not "chronic" before one
         matches = self.find(text, contexts)
         nearest = next((k for ctx in nearness for k in _DISCOVERABLE if k in ctx), None)
         if discover and evidence is None and nearest != "benefit":  # "Improves skin tone and texture" is one
@@ -279,13 +306,17 @@ class _Extractor:
                 for part in parts:
                     self._item(Block("item", part, block.list_id), heading, nearness, techniques, block.text)
                 return
+        if not any(m.term.kind == "benefit" for m in matches):  # "Improves Qi & Blood Circulation"
+            matches += [Match(m.term, 0, len(text), "verb") for phrase in verb_objects(text, self.outcome_verbs)
+                        for m in self.find(phrase) if m.term.kind == "benefit"]
         kinds_found = {m.term.kind for m in matches}
         for kind in contexts & {"condition", "benefit", "technique"}:
             if kind in kinds_found:
                 continue
             phrases = self.vocab.phrases_by_kind.get(kind, [])
             term = loose_match(text, phrases)
-            if term is None and kind == "technique" and not kinds_found:  # "Hot stone" in a list of techniques
+            if term is None and kind == "technique" and not kinds_found and not set(fold(text).split()) <= \
+                    self.page_words:  # "Hot stone" in a list of techniques, not "Home" in a breadcrumb
                 term = prefix_match(text, phrases)
             if term is not None:
                 matches.append(Match(term, 0, len(text), "loose"))
@@ -303,6 +334,11 @@ class _Extractor:
             self.mentions.append(Mention("technique", display_name(text), heading, evidence or block.text,
                                          "list", discovered=True))
             return
+        if discover and nearest == "benefit" and "benefit" not in kinds_found and \
+                (outcome := outcome_name(text, self.cues)) is not None and reads_as_name(outcome, self.cues, "benefit"):
+            # "Relieve chronic muscle pain" under "Benefits": an outcome, whatever condition it names
+            self.mentions.append(Mention("benefit", outcome, heading, evidence or block.text, "list", discovered=True))
+            return
         if kinds_found or not discover:
             return
         # "<strong>A smoother golf swing.</strong> Yes, really…" or "Hockey hip – the deep groin soreness…":
@@ -312,7 +348,7 @@ class _Extractor:
         # An unknown item counts once, as the kind its nearest context names.
         found = nearest
         if found is not None and reads_as_name(lead, self.cues, found):
-            self.mentions.append(Mention(found, display_name(lead), heading, evidence or block.text,  # type: ignore[arg-type]
+            self.mentions.append(Mention(found, display_name(lead, self.cues, found), heading, evidence or block.text,  # type: ignore[arg-type]
                                          "list", discovered=True))
         elif found is not None:
             self._review(found, lead, heading, evidence or block.text)
@@ -322,10 +358,14 @@ def extract(article: Article, vocab: Vocabulary, cues: Cues | None = None) -> Ex
     """Mentions, relations and clinic facts of one article (pure)."""
     cues = cues or load_cues()
     language = language_of(article, cues)
-    if vocab.reads(language) and content_words(article) >= MIN_CONTENT_WORDS:
+    read_cues = in_language(cues, language)
+    content = None
+    if vocab.reads(language):
+        content = article if content_words(article) >= MIN_CONTENT_WORDS else readable_content(article, read_cues)
+    if content is not None:
         # A page in another language is read with its language's names of the curated terms and cue words, and
         # English (pages mix them); entries keep their English names.
-        result = _Extractor(article, vocab.reading(language), in_language(cues, language)).run()
+        result = _Extractor(content, vocab.reading(language), read_cues).run()
         if language != "en":  # what reads as a name is told by English words: elsewhere only known terms count
             result.mentions = [m for m in result.mentions if not m.discovered]
             result.to_review = []

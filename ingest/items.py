@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kb.cues import Cues
-from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key
+from kb.vocabulary import Match, Term, Vocabulary, fold, phrase_key, singular
 
 MAX_DISCOVERED_WORDS = 8
 
@@ -80,10 +80,27 @@ def eased_condition(term: Term, vocab: Vocabulary) -> Term | None:
     return memo[term.name]
 
 
-def display_name(text: str) -> str:
+def outcome_name(text: str, cues: Cues) -> str | None:
+    """A list item led by an outcome verb as a benefit's name: "Relieve chronic muscle pain" → "Relieved chronic
+    muscle pain", "Restores joint motion" → "Restored joint motion"; None when no such verb leads it."""
+    words = text.split()
+    verb = fold(words[0]) if len(words) >= 2 else ""
+    if verb not in cues.words("outcome_verbs"):
+        return None
+    if verb.endswith("s") and verb[:-1] in cues.words("outcome_verbs"):  # "relieves" → "relieve", "calms" → "calm"
+        verb = verb[:-1]
+    participle = verb + ("d" if verb.endswith("e") else "ed")
+    return display_name(" ".join([participle, *words[1:]]))
+
+
+def display_name(text: str, cues: Cues | None = None, kind: str = "") -> str:
     """A discovered name as entries show it: its words as written, the first capitalised ('hip problems' → 'Hip
-    problems'; 'TMJ' stays)."""
-    text = " ".join(text.split())
+    problems'; 'TMJ' stays); a condition's plural head singular, as curated names are ('Autoimmune diseases' →
+    'Autoimmune disease')."""
+    words = text.split()
+    if kind == "condition" and cues is not None and words and fold(words[-1]) in cues.words("singular_heads"):
+        words[-1] = singular(words[-1])
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 
@@ -101,11 +118,14 @@ MAX_SHORT_ITEM_WORDS = 3
 
 def prefix_match(text: str, phrases: list[tuple[tuple[str, ...], Term]]) -> Term | None:
     """The one term whose name starts with all of a short item's words: a list of techniques says "Hot stone" or
-    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. None when no term, or several, do."""
+    "Neuromuscular" for Hot stone massage and Neuromuscular massage therapy. When several terms' phrases do, the one
+    whose name does; None when no term, or several, do."""
     keys = phrase_key(text)
     if not 0 < len(keys) <= MAX_SHORT_ITEM_WORDS:
         return None
     found = {term for want, term in phrases if len(want) > len(keys) and want[: len(keys)] == keys}
+    if len(found) > 1:  # "Neuromuscular": the one term whose own name starts so, not an alias of another
+        found = {t for t in found if phrase_key(t.name)[: len(keys)] == keys}
     return found.pop() if len(found) == 1 else None
 
 
