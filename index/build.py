@@ -20,6 +20,7 @@ from index.schema import build_schema
 from index.scopes import scope, site_folder, site_manifest, write_article_sites
 from index.store import INDEX_NAME, MANIFEST, StoreError, checkpoint, file_table
 from index.tables import write_tables
+from index.term_file import write_term_scores
 from kb.articles import ArticleText
 from kb.config import DEFAULT_SITE
 from kb.model import KINDS, Entry, Extraction
@@ -91,6 +92,8 @@ def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | Non
         writer.cancel()
         raise
     writer.commit()
+    with ix.searcher() as searcher:
+        write_term_scores(path, searcher)
     ix.close()
     (path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its (released) lock file
 

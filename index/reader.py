@@ -30,6 +30,7 @@ from index.schema import FACETS, PLAIN_FIELDS, TEXT_FIELDS
 from index.scoring import facet_bit_sets, field_lengths
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 from index.tables import Tables
+from index.term_file import TermScores, open_term_scores
 from kb.config import DEFAULT_SITE
 
 log = logging.getLogger("kb.index")
@@ -89,6 +90,7 @@ class Snapshot:
     facet_bits: dict[str, dict[str, int]] = field(init=False, repr=False)  # facet, value: its documents' bit set
     lengths: dict[str, array] = field(init=False, repr=False)  # field: every document's length (for BM25F)
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)  # per-version values made on first use
+    term_scores: TermScores | None = field(default=None, repr=False)  # frequent terms' scores (index/term_file.py)
 
     def __post_init__(self) -> None:
         # Read here, once per version, so no request pays for them (facet counts and term scores use them).
@@ -115,6 +117,8 @@ class Snapshot:
         for scoped in self.scopes.values():
             if scoped is not self:
                 scoped.close()
+        if self.term_scores is not None:
+            self.term_scores.close()
         self.searcher.close()
 
     def result(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
@@ -189,10 +193,12 @@ def open_index(path: Path, version: str, manifest: dict[str, Any], name: str) ->
         searcher = ix.searcher()
         facets, ids, articles = _facet_table(searcher)
         tables = Tables.read(path, searcher, ids)
+        term_scores = open_term_scores(path)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
-        return Snapshot(version, searcher, manifest, facets, ids, tables, path=path, articles=articles)
+        return Snapshot(version, searcher, manifest, facets, ids, tables, path=path, articles=articles,
+                        term_scores=term_scores)
     reason = f"index version {name} is unreadable: {type(failure).__name__}: {failure}"
     with warnings.catch_warnings():
         # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.

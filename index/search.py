@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from whoosh import query as Q
+from whoosh.query import spans
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
@@ -20,7 +21,18 @@ from index.query import Group, ParsedQuery, group_query, is_specific, max_edits,
 from index.ranking import Ranking
 from index.reader import Snapshot
 from index.schema import FACETS
-from index.scoring import Hits, bits_of, count, partition, phrase_hits, searched_hits, term_hits, union
+from index.scoring import (
+    Hits,
+    bits_of,
+    count,
+    fuzzy_hits,
+    near_hits,
+    partition,
+    phrase_hits,
+    searched_hits,
+    term_hits,
+    union,
+)
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
@@ -115,9 +127,15 @@ def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
             return leaf_scores(snap, leaf.with_boost(1.0)).scaled(boost)
         hits = None
         if type(leaf) is Q.Term:
-            hits = term_hits(snap.searcher, snap.field_lengths, leaf)
+            hits = snap.term_scores.hits(leaf.fieldname, leaf.text) if snap.term_scores else None
+            if hits is None:
+                hits = term_hits(snap.searcher, snap.field_lengths, leaf)
         elif type(leaf) is Q.Phrase:
             hits = phrase_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+        elif type(leaf) is Q.FuzzyTerm:
+            hits = fuzzy_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+        elif type(leaf) is spans.SpanNear2:
+            hits = near_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
         return hits if hits is not None else searched_hits(snap.searcher, leaf)
     return snap.scores.get_or_compute(leaf, compute, lambda hits: hits.weight)
 
