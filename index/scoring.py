@@ -138,10 +138,15 @@ def term_hits(searcher: Any, lengths: Any, leaf: Q.Term) -> Hits | None:
     return Hits(ids, scores)
 
 
-def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase) -> Hits | None:
+Positions = Callable[[str, str, list[int]], "dict[int, list[int]] | None"]  # stored positions of a term in documents
+
+
+def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase,
+                stored: Positions | None = None) -> Hits | None:
     """A phrase query's matches scored as Whoosh's phrase matcher scores them (the sum of its words' term scores,
     added as its binary tree of intersections adds them, times the boost), found by intersecting the words' bit
-    sets and then reading positions only for the documents holding every word; None when Whoosh must do it."""
+    sets and then reading positions only for the documents holding every word (from `stored` when it has them);
+    None when Whoosh must do it."""
     schema = searcher.schema
     if (leaf.fieldname not in schema or not searcher.is_atomic() or leaf.slop != 1 or len(leaf.words) < 2
             or not schema[leaf.fieldname].format.supports("positions")):
@@ -161,8 +166,10 @@ def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase) -
     if not candidates:
         return Hits(array("i"), array("d"))
     held = []
-    for w in words:
-        found = _positions(reader.postings(leaf.fieldname, w), field.format.decode_positions, candidates)
+    for text, w in zip(leaf.words, words, strict=True):
+        found = stored(leaf.fieldname, text, candidates) if stored else None
+        if found is None:
+            found = _positions(reader.postings(leaf.fieldname, w), field.format.decode_positions, candidates)
         if found is None:
             return None
         held.append(found)
@@ -199,7 +206,7 @@ def fuzzy_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.FuzzyTerm)
     return Hits(array("i", (d for d, _ in merged)), array("d", (s for _, s in merged)), a.bits | b.bits)
 
 
-def near_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Any) -> Hits | None:
+def near_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Any, stored: Positions | None = None) -> Hits | None:
     """A SpanNear2 query's matches (its terms within `slop` positions of each other), scored as Whoosh scores them
     (the terms' scores added as its binary tree of intersections adds them; SpanNear2's own boost is not applied),
     found by intersecting the terms' bit sets and reading positions only for the documents holding every term;
@@ -227,9 +234,11 @@ def near_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Any) -> Hits 
     if not candidates:
         return Hits(array("i"), array("d"))
     read: dict[bytes, dict[int, list[int]]] = {}
-    for w in words:
+    for q, w in zip(qs, words, strict=True):
         if w not in read:
-            found = _positions(reader.postings(fieldname, w), field.format.decode_positions, candidates)
+            found = stored(fieldname, q.text, candidates) if stored else None
+            if found is None:
+                found = _positions(reader.postings(fieldname, w), field.format.decode_positions, candidates)
             if found is None:
                 return None
             read[w] = found

@@ -125,17 +125,19 @@ def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
         boost = float(getattr(leaf, "boost", 1.0))
         if type(leaf) in (Q.Term, Q.Phrase) and boost != 1.0:  # Whoosh multiplies the unboosted score
             return leaf_scores(snap, leaf.with_boost(1.0)).scaled(boost)
+        term = lambda t: leaf_scores(snap, t)  # noqa: E731
+        stored = snap.term_scores.positions if snap.term_scores else None
         hits = None
         if type(leaf) is Q.Term:
             hits = snap.term_scores.hits(leaf.fieldname, leaf.text) if snap.term_scores else None
             if hits is None:
                 hits = term_hits(snap.searcher, snap.field_lengths, leaf)
         elif type(leaf) is Q.Phrase:
-            hits = phrase_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+            hits = phrase_hits(snap.searcher, term, leaf, stored)
         elif type(leaf) is Q.FuzzyTerm:
-            hits = fuzzy_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+            hits = fuzzy_hits(snap.searcher, term, leaf)
         elif type(leaf) is spans.SpanNear2:
-            hits = near_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+            hits = near_hits(snap.searcher, term, leaf, stored)
         return hits if hits is not None else searched_hits(snap.searcher, leaf)
     return snap.scores.get_or_compute(leaf, compute, lambda hits: hits.weight)
 

@@ -113,6 +113,19 @@ def test_words_close_together_match_and_score_as_whooshs_span_query(searcher: An
     assert same(fast, searched_hits(searcher, leaf))
 
 
+def test_phrases_and_near_words_read_from_stored_positions_are_the_same(searcher: Any, tmp_path: Path) -> None:
+    write_term_scores(tmp_path, searcher, min_docs=100)
+    stored = open_term_scores(tmp_path)
+    assert stored is not None
+    for leaf in [Q.Phrase("body", ["lower", "back", "pain"]), Q.Phrase("body", ["back", "back"])]:
+        fast = phrase_hits(searcher, terms_of(searcher), leaf, stored.positions)
+        assert fast is not None and same(fast, searched_hits(searcher, leaf))
+    near = spans.SpanNear2([Q.Term("body", w) for w in ("neck", "massag")], slop=3, ordered=False)
+    fast = near_hits(searcher, terms_of(searcher), near, stored.positions)
+    assert fast is not None and same(fast, searched_hits(searcher, near))
+    stored.close()
+
+
 @pytest.mark.parametrize("text, edits", [("masage", 1), ("neks", 1), ("bakc", 2), ("zzzzz", 1)])
 def test_a_fuzzy_terms_matches_and_scores_are_whooshs(searcher: Any, text: str, edits: int) -> None:
     leaf = Q.FuzzyTerm("body", text, boost=0.25, maxdist=edits, prefixlength=1)
@@ -135,6 +148,17 @@ def test_the_term_file_holds_whooshs_scores_of_every_frequent_term(searcher: Any
         if found is not None:
             expected = term_hits(searcher, lengths, Q.Term(fieldname, text))
             assert expected is not None and same(found, expected)
+            docs = list(expected.ids)[::7]
+            positions = stored.positions(fieldname, text, docs)
+            if fieldname == "body":  # the field with positions
+                postings = reader.postings(fieldname, btext)
+                whooshs = {}
+                while postings.is_active():
+                    whooshs[postings.id()] = postings.value_as("positions")
+                    postings.next()
+                assert positions == {d: whooshs[d] for d in docs}
+            else:
+                assert positions is None
     stored.close()
     assert open_term_scores(tmp_path / "absent") is None
 
