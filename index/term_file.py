@@ -116,19 +116,17 @@ class TermScores:
         found = self._terms.get(_key(fieldname, text)) if isinstance(text, str) else None
         if found is None or not found[2] or self._map is None:
             return None
-        offset, n, _ = found
-        ids = array("i")
+        offset, n, total = found
+        ids, starts, positions = array("i"), array("i"), array("i")
         ids.frombytes(self._map[offset : offset + 4 * n])
         base = offset + 12 * n + self._set_bytes
-        starts = array("i")
         starts.frombytes(self._map[base : base + 4 * (n + 1)])
         base += 4 * (n + 1)
+        positions.frombytes(self._map[base : base + 4 * total])  # one copy (at most a few hundred kilobytes)
         out: dict[int, list[int]] = {}
         for d in docs:
             i = bisect_left(ids, d)
-            held = array("i")
-            held.frombytes(self._map[base + 4 * starts[i] : base + 4 * starts[i + 1]])
-            out[d] = held.tolist()
+            out[d] = positions[starts[i] : starts[i + 1]].tolist()
         return out
 
     def close(self) -> None:
