@@ -18,6 +18,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import _length_byte_cache
 
+from index.typos import words_within
+
 _ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
@@ -189,8 +191,8 @@ def fuzzy_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.FuzzyTerm)
     than two such words: Whoosh adds their scores in an order of its own)."""
     if leaf.fieldname not in searcher.schema or not searcher.is_atomic():
         return None
-    words = [w for w in searcher.reader().terms_within(leaf.fieldname, leaf.text, leaf.maxdist,
-                                                        prefix=leaf.prefixlength) if w]
+    words = [w for w in words_within(searcher.reader(), leaf.fieldname, leaf.text, leaf.maxdist, leaf.prefixlength)
+             if w]
     if len(words) > 2:
         return None
     if not words:

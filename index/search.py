@@ -34,6 +34,7 @@ from index.scoring import (
     union,
 )
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
+from index.typos import nearest_word
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
@@ -102,9 +103,9 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
 def _nearest_word(snap: Snapshot, word: str) -> str | None:
     """The indexed word nearest `word` by edit distance, names first, or None."""
     for fieldname in ("names_plain", "text_plain"):
-        found = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
+        found = nearest_word(snap.searcher, fieldname, word, max_edits(word), prefix=1)
         if found:
-            return str(found[0])
+            return found
     return None
 
 

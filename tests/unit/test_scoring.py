@@ -28,6 +28,7 @@ from index.scoring import (
     union,
 )
 from index.term_file import open_term_scores, write_term_scores
+from index.typos import nearest_word, words_within
 
 TEXTS = [
     "Deep tissue massage eases a stiff neck and the lower back.",
@@ -184,3 +185,12 @@ def test_a_page_read_bucket_by_bucket_is_the_slice_of_the_whole_order() -> None:
     kept = [(d, s) for d, s in whole if d % 2 == 0]
     assert ranking.total(allowed) == len(kept)
     assert ranking.page(allowed, 20, 30) == kept[20:30]
+
+
+@pytest.mark.parametrize("word, edits", [("masage", 1), ("nek", 1), ("bakc", 2), ("stretchng", 2), ("zzzzz", 1)])
+def test_typed_words_find_what_whoosh_finds(searcher: Any, word: str, edits: int) -> None:
+    reader = searcher.reader()
+    assert sorted(words_within(reader, "body", word, edits, 1)) == sorted(reader.terms_within("body", word, edits,
+                                                                                               prefix=1))
+    found = searcher.suggest("body", word, limit=1, maxdist=edits, prefix=1)
+    assert nearest_word(searcher, "body", word, edits, prefix=1) == (found[0] if found else None)
