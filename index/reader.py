@@ -66,7 +66,8 @@ index version it was computed from, and no request can see another version's res
   lengths, results, scores and stored caches; one per site with content, opened on first use, closed with the
   version's snapshot. Result keys also name the site and its settings (kb/knowledge.py), so a site showing the
   whole network never shares one.
-Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
+Pure-function memos (stemming a word, a typed word's automaton, reading the vocabulary and cue files) are functools
+caches of the process. term_scores.bin and views.bin are memory-mapped: the page cache, not kb's.
 """
 
 
