@@ -178,8 +178,12 @@ def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase,
     ids, scores = array("i"), array("d")
     boost = float(leaf.boost)
     for d in candidates:
-        later = [set(p[d]) for p in held[1:]]
-        if any(all(x + k in ps for k, ps in enumerate(later, 1)) for x in held[0][d]):
+        if len(held) == 2:  # most phrases: one set operation instead of a loop over positions
+            matched = not {x + 1 for x in held[0][d]}.isdisjoint(held[1][d])
+        else:
+            later = [set(p[d]) for p in held[1:]]
+            matched = any(all(x + k in ps for k, ps in enumerate(later, 1)) for x in held[0][d])
+        if matched:
             ids.append(d)
             scores.append(_tree_sum([h.scores[bisect_left(h.ids, d)] for h in hits]) * boost)
     return Hits(ids, scores)
