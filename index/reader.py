@@ -67,7 +67,8 @@ index version it was computed from, and no request can see another version's res
   version's snapshot. Result keys also name the site and its settings (kb/knowledge.py), so a site showing the
   whole network never shares one.
 Pure-function memos (stemming a word, a typed word's automaton, reading the vocabulary and cue files) are functools
-caches of the process. term_scores.bin and views.bin are memory-mapped: the page cache, not kb's.
+caches of the process; the words of the typo fields are read once per open reader (index/typos.py, dropped with
+the reader). term_scores.bin and views.bin are memory-mapped: the page cache, not kb's.
 """
 
 
