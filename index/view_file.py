@@ -26,9 +26,16 @@ class ViewWriter:
         self.path = path
         self._out: BinaryIO = open(path / VIEW_FILE, "wb")  # noqa: SIM115 (closed by finish)
         self._offsets = array("q", [0])
+        self._off = False  # documents of an older mapping (no view): everything stays in Whoosh's stored fields
 
     def add(self, document: dict[str, Any]) -> dict[str, Any]:
         """Take the view and passage postings out of a Whoosh document (returned without them) into the file."""
+        if "view" not in document and len(self._offsets) == 1:
+            self._off = True
+        if self._off:
+            if "view" in document:
+                raise ValueError(f"{VIEW_FILE}: a document with a view after one without")
+            return document
         part = {k: document[k] for k in ("view", "passage_stems")}
         blob = pickle.dumps((part["view"], part["passage_stems"]), protocol=pickle.HIGHEST_PROTOCOL)
         self._out.write(blob)
@@ -38,6 +45,9 @@ class ViewWriter:
     def finish(self, doc_count: int) -> None:
         """Close the file and write the offsets; the Whoosh index must hold exactly the documents added."""
         self._out.close()
+        if self._off:
+            (self.path / VIEW_FILE).unlink()
+            return
         if doc_count != len(self._offsets) - 1:
             raise ValueError(f"{VIEW_FILE}: {len(self._offsets) - 1} views for {doc_count} documents")
         (self.path / VIEW_OFFSETS).write_bytes(self._offsets.tobytes())

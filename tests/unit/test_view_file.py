@@ -40,3 +40,16 @@ def test_a_count_that_differs_from_the_index_is_refused(tmp_path: Path) -> None:
     writer.add(_document(0))
     with pytest.raises(ValueError, match="1 views for 2 documents"):
         writer.finish(2)
+
+
+def test_documents_of_an_older_mapping_keep_everything_in_whoosh(tmp_path: Path) -> None:
+    writer = ViewWriter(tmp_path)
+    older = {"id": "e0", "payload": "{}"}
+    assert writer.add(older) is older
+    writer.finish(1)
+    assert open_views(tmp_path) is None
+    mixed = ViewWriter(tmp_path)
+    mixed.add(older)
+    with pytest.raises(ValueError, match="with a view after one without"):
+        mixed.add(_document(1))
+    mixed.cancel()
