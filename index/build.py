@@ -20,6 +20,8 @@ from index.schema import build_schema
 from index.scopes import scope, site_folder, site_manifest, write_article_sites
 from index.store import INDEX_NAME, MANIFEST, StoreError, checkpoint, file_table
 from index.tables import write_tables
+from index.term_file import write_term_scores
+from index.view_file import ViewWriter
 from kb.articles import ArticleText
 from kb.config import DEFAULT_SITE
 from kb.model import KINDS, Entry, Extraction
@@ -79,18 +81,23 @@ def write_index(path: Path, entries: list[Entry], texts: list[ArticleText] | Non
     facts = clinic_facts(texts or [])
     ix = whoosh_index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
     writer = ix.writer(limitmb=128)
+    views = ViewWriter(path)  # documents are numbered in the order they are added
     try:
         for i, entry in enumerate(entries):
             own = facts.get(entry.name) if entry.kind == "clinic" else None  # a clinic keeps its front-desk facts
-            writer.add_document(**(to_document(entry, regions, own) if own else to_document(entry, regions)))
+            writer.add_document(**views.add(to_document(entry, regions, own) if own else to_document(entry, regions)))
             if i == len(entries) // 2:
                 checkpoint("indexing")  # the Whoosh writer is mid-write and holds its lock
         for text in texts or []:
-            writer.add_document(**to_article_document(text, named.get(text.article_id, []), regions))
+            writer.add_document(**views.add(to_article_document(text, named.get(text.article_id, []), regions)))
     except BaseException:
         writer.cancel()
+        views.cancel()
         raise
     writer.commit()
+    with ix.searcher() as searcher:
+        views.finish(searcher.doc_count_all())
+        write_term_scores(path, searcher)
     ix.close()
     (path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)  # Whoosh leaves its (released) lock file
 

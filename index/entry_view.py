@@ -15,6 +15,85 @@ from collections import Counter
 from typing import Any
 
 NO_SOURCE = 0xFFFFFFFF  # a passage whose article is not among the entry's sources
+# Head keys decoded only when read: a clinic's or a technique's related entries run to hundreds of kilobytes, and
+# a result shows none of them.
+LATER = ("related",)
+
+
+class Head(dict[str, Any]):
+    """An entry's head, whose LATER keys are decoded from their JSON the first time anything reads them (by key,
+    by `get`, `in`, iteration or comparison); until then the dict holds only the others."""
+
+    def __init__(self, small: dict[str, Any] | None = None, later: str | None = None, order: tuple[str, ...] = ()):
+        super().__init__(small or {})
+        self._later = later
+        self._order = order
+
+    def _load(self) -> None:
+        if self._later is not None:
+            later, self._later = json.loads(self._later), None
+            whole = {**dict(super().items()), **later}
+            super().clear()
+            super().update({k: whole[k] for k in self._order if k in whole} | whole)  # the entry's own key order
+
+    def __missing__(self, key: str) -> Any:
+        if self._later is None or key not in LATER:
+            raise KeyError(key)
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in LATER:
+            self._load()
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if key in LATER:
+            self._load()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Any:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def __eq__(self, other: object) -> bool:
+        self._load()
+        return super().__eq__(other)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._load()
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._load()
+        return super().pop(key, *default)
+
+    def __repr__(self) -> str:
+        self._load()
+        return super().__repr__()
+
+    def copy(self) -> dict[str, Any]:
+        self._load()
+        return dict(super().items())
+
+    def __reduce__(self) -> Any:
+        return (dict, (self.copy(),))
 
 
 def _joined(items: list[dict[str, Any]]) -> tuple[str, bytes]:
@@ -29,7 +108,8 @@ def _joined(items: list[dict[str, Any]]) -> tuple[str, bytes]:
 def encode_view(entry: dict[str, Any]) -> dict[str, Any]:
     """The stored form of an entry (a dict of strings and bytes, pickled by Whoosh as a STORED field)."""
     sources, passages = entry.get("sources", []), entry.get("passages", [])
-    head = {k: v for k, v in entry.items() if k not in ("sources", "passages")}
+    head = {k: v for k, v in entry.items() if k not in ("sources", "passages", *LATER)}
+    later = {k: entry[k] for k in LATER if k in entry}
     by_article: dict[str, int] = {}
     for i, s in enumerate(sources):
         by_article.setdefault(s["article_id"], i)
@@ -40,6 +120,7 @@ def encode_view(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "keys": list(entry),
         "head": json.dumps(head, ensure_ascii=False),
+        "head_later": json.dumps(later, ensure_ascii=False),
         "clinic_articles": dict(Counter(s["clinic"] for s in sources if s.get("clinic"))),
         "sources": source_text, "source_offsets": source_offsets,
         "passages": passage_text, "passage_offsets": passage_offsets,
@@ -52,7 +133,7 @@ class EntryView:
     """Read access to a stored entry: the head at once, sources and passages one by one or all together."""
 
     def __init__(self, stored: dict[str, Any]):
-        self.head: dict[str, Any] = json.loads(stored["head"])
+        self.head: dict[str, Any] = Head(json.loads(stored["head"]), stored.get("head_later"), tuple(stored["keys"]))
         self._keys: list[str] = stored["keys"]
         self.clinic_articles: dict[str, int] = stored["clinic_articles"]
         self._sources, self._passages = stored["sources"], stored["passages"]

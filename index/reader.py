@@ -30,6 +30,8 @@ from index.schema import FACETS, PLAIN_FIELDS, TEXT_FIELDS
 from index.scoring import facet_bit_sets, field_lengths
 from index.store import INDEX_NAME, DataDir, StoreError, damage, read_manifest
 from index.tables import Tables
+from index.term_file import TermScores, open_term_scores
+from index.view_file import Views, open_views
 from kb.config import DEFAULT_SITE
 
 log = logging.getLogger("kb.index")
@@ -64,7 +66,9 @@ index version it was computed from, and no request can see another version's res
   lengths, results, scores and stored caches; one per site with content, opened on first use, closed with the
   version's snapshot. Result keys also name the site and its settings (kb/knowledge.py), so a site showing the
   whole network never shares one.
-Pure-function memos (stemming a word, reading the vocabulary and cue files) are functools caches of the process.
+Pure-function memos (stemming a word, a typed word's automaton, reading the vocabulary and cue files) are functools
+caches of the process; the words of the typo fields are read once per open reader (index/typos.py, dropped with
+the reader). term_scores.bin and views.bin are memory-mapped: the page cache, not kb's.
 """
 
 
@@ -89,6 +93,8 @@ class Snapshot:
     facet_bits: dict[str, dict[str, int]] = field(init=False, repr=False)  # facet, value: its documents' bit set
     lengths: dict[str, array] = field(init=False, repr=False)  # field: every document's length (for BM25F)
     derived: dict[Any, Any] = field(default_factory=dict, repr=False)  # per-version values made on first use
+    term_scores: TermScores | None = field(default=None, repr=False)  # frequent terms' scores (index/term_file.py)
+    views: Views | None = field(default=None, repr=False)  # stored entries outside Whoosh (index/view_file.py)
 
     def __post_init__(self) -> None:
         # Read here, once per version, so no request pays for them (facet counts and term scores use them).
@@ -115,6 +121,10 @@ class Snapshot:
         for scoped in self.scopes.values():
             if scoped is not self:
                 scoped.close()
+        if self.term_scores is not None:
+            self.term_scores.close()
+        if self.views is not None:
+            self.views.close()
         self.searcher.close()
 
     def result(self, key: Any, compute: Callable[[], Any], weight: Weight = None) -> Any:
@@ -151,14 +161,20 @@ class Snapshot:
         # Read once per entry and kept while used: results, answer cards and entry pages read the same entries
         # again and again.
         if docnum not in self.stored:
-            stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
-            if "view" in stored:
-                view, stems = EntryView(stored["view"]), stored["passage_stems"]
-            else:  # a version written before views and postings were stored: make them from its JSON
-                entry = json.loads(stored["payload"])
-                view, stems = EntryView.of_entry(entry), encode_postings([p["sentence"] for p in entry["passages"]])
+            view, stems = self._read_stored(docnum)
             self.stored.put(docnum, (view, PassagePostings(stems)), weight=view.weight + len(stems))
         return self.stored.get(docnum)
+
+    def _read_stored(self, docnum: int) -> tuple[EntryView, str]:
+        if self.views is not None:  # outside Whoosh, uncompressed (index/view_file.py)
+            raw, stems = self.views.at(docnum)
+            return EntryView(raw), stems
+        stored = self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]
+        if "view" in stored:
+            return EntryView(stored["view"]), stored["passage_stems"]
+        # A version written before views and postings were stored: make them from its JSON.
+        entry = json.loads(stored["payload"])
+        return EntryView.of_entry(entry), encode_postings([p["sentence"] for p in entry["passages"]])
 
 
 def open_snapshot(data: DataDir) -> Snapshot:
@@ -189,10 +205,13 @@ def open_index(path: Path, version: str, manifest: dict[str, Any], name: str) ->
         searcher = ix.searcher()
         facets, ids, articles = _facet_table(searcher)
         tables = Tables.read(path, searcher, ids)
+        term_scores = open_term_scores(path)
+        views = open_views(path)
     except Exception as exc:  # Whoosh raises many kinds for a damaged folder (zlib, pickle, struct, EOF, OS errors)
         failure = exc
     if failure is None and searcher is not None:
-        return Snapshot(version, searcher, manifest, facets, ids, tables, path=path, articles=articles)
+        return Snapshot(version, searcher, manifest, facets, ids, tables, path=path, articles=articles,
+                        term_scores=term_scores, views=views)
     reason = f"index version {name} is unreadable: {type(failure).__name__}: {failure}"
     with warnings.catch_warnings():
         # Whoosh leaves files open when a damaged index fails half-way; drop them here, quietly, not at random later.

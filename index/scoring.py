@@ -18,6 +18,8 @@ from whoosh import query as Q
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import _length_byte_cache
 
+from index.typos import words_within
+
 _ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
 _DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
@@ -138,10 +140,15 @@ def term_hits(searcher: Any, lengths: Any, leaf: Q.Term) -> Hits | None:
     return Hits(ids, scores)
 
 
-def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase) -> Hits | None:
+Positions = Callable[[str, str, list[int]], "dict[int, list[int]] | None"]  # stored positions of a term in documents
+
+
+def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase,
+                stored: Positions | None = None) -> Hits | None:
     """A phrase query's matches scored as Whoosh's phrase matcher scores them (the sum of its words' term scores,
     added as its binary tree of intersections adds them, times the boost), found by intersecting the words' bit
-    sets and then reading positions only for the documents holding every word; None when Whoosh must do it."""
+    sets and then reading positions only for the documents holding every word (from `stored` when it has them);
+    None when Whoosh must do it."""
     schema = searcher.schema
     if (leaf.fieldname not in schema or not searcher.is_atomic() or leaf.slop != 1 or len(leaf.words) < 2
             or not schema[leaf.fieldname].format.supports("positions")):
@@ -161,19 +168,124 @@ def phrase_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.Phrase) -
     if not candidates:
         return Hits(array("i"), array("d"))
     held = []
-    for w in words:
-        found = _positions(reader.postings(leaf.fieldname, w), field.format.decode_positions, candidates)
+    for text, w in zip(leaf.words, words, strict=True):
+        found = stored(leaf.fieldname, text, candidates) if stored else None
+        if found is None:
+            found = _positions(reader.postings(leaf.fieldname, w), field.format.decode_positions, candidates)
         if found is None:
             return None
         held.append(found)
     ids, scores = array("i"), array("d")
     boost = float(leaf.boost)
     for d in candidates:
-        later = [set(p[d]) for p in held[1:]]
-        if any(all(x + k in ps for k, ps in enumerate(later, 1)) for x in held[0][d]):
+        if len(held) == 2:  # most phrases: one set operation instead of a loop over positions
+            matched = not {x + 1 for x in held[0][d]}.isdisjoint(held[1][d])
+        else:
+            later = [set(p[d]) for p in held[1:]]
+            matched = any(all(x + k in ps for k, ps in enumerate(later, 1)) for x in held[0][d])
+        if matched:
             ids.append(d)
             scores.append(_tree_sum([h.scores[bisect_left(h.ids, d)] for h in hits]) * boost)
     return Hits(ids, scores)
+
+
+def fuzzy_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Q.FuzzyTerm) -> Hits | None:
+    """A fuzzy term's matches scored as Whoosh scores them: the words of the field within its edit distance, each
+    a term with the fuzzy term's boost, their scores added where several match; None when Whoosh must do it (more
+    than two such words: Whoosh adds their scores in an order of its own)."""
+    if leaf.fieldname not in searcher.schema or not searcher.is_atomic():
+        return None
+    words = [w for w in words_within(searcher.reader(), leaf.fieldname, leaf.text, leaf.maxdist, leaf.prefixlength)
+             if w]
+    if len(words) > 2:
+        return None
+    if not words:
+        return Hits(array("i"), array("d"))
+    hits = [term(Q.Term(leaf.fieldname, w, boost=leaf.boost)) for w in words]
+    if len(hits) == 1:
+        return hits[0]
+    a, b = hits
+    scores = dict(zip(a.ids, a.scores, strict=True))
+    for d, s in zip(b.ids, b.scores, strict=True):
+        scores[d] = scores[d] + s if d in scores else s  # a + b == b + a: the order of two is Whoosh's
+    merged = sorted(scores.items())
+    return Hits(array("i", (d for d, _ in merged)), array("d", (s for _, s in merged)), a.bits | b.bits)
+
+
+def near_hits(searcher: Any, term: Callable[[Q.Term], Hits], leaf: Any, stored: Positions | None = None) -> Hits | None:
+    """A SpanNear2 query's matches (its terms within `slop` positions of each other), scored as Whoosh scores them
+    (the terms' scores added as its binary tree of intersections adds them; SpanNear2's own boost is not applied),
+    found by intersecting the terms' bit sets and reading positions only for the documents holding every term;
+    None when Whoosh must do it."""
+    qs = getattr(leaf, "qs", None)
+    if not qs or len(qs) < 2 or any(type(q) is not Q.Term or q.boost != 1.0 for q in qs):
+        return None
+    fieldname = qs[0].fieldname
+    schema = searcher.schema
+    if (any(q.fieldname != fieldname for q in qs) or fieldname not in schema or not searcher.is_atomic()
+            or not schema[fieldname].format.supports("positions")):
+        return None
+    reader = searcher.reader()
+    if reader.has_deletions():
+        return None
+    field = schema[fieldname]
+    try:
+        words = [field.to_bytes(q.text) for q in qs]
+    except ValueError:
+        return Hits(array("i"), array("d"))
+    if any((fieldname, w) not in reader for w in words):
+        return Hits(array("i"), array("d"))
+    hits = [term(q) for q in qs]
+    candidates = docs_of(intersection([h.bits for h in hits]))
+    if not candidates:
+        return Hits(array("i"), array("d"))
+    read: dict[bytes, dict[int, list[int]]] = {}
+    for q, w in zip(qs, words, strict=True):
+        if w not in read:
+            found = stored(fieldname, q.text, candidates) if stored else None
+            if found is None:
+                found = _positions(reader.postings(fieldname, w), field.format.decode_positions, candidates)
+            if found is None:
+                return None
+            read[w] = found
+    held = [read[w] for w in words]
+    ids, scores = array("i"), array("d")
+    for d in candidates:
+        if _near(held, d, leaf.slop, leaf.ordered, leaf.mindist):
+            ids.append(d)
+            scores.append(_tree_sum([h.scores[bisect_left(h.ids, d)] for h in hits]))
+    return Hits(ids, scores)
+
+
+def _near(held: list[dict[int, list[int]]], d: int, slop: int, ordered: bool, mindist: int) -> bool:
+    """Whether document `d`'s positions of each term make a span as Whoosh's SpanNear2Matcher finds them (spans
+    as (start, end); the same walk, bisection and distance rules)."""
+    aspans = sorted((p, p) for p in held[0][d])
+    for positions in held[1:]:
+        bspans = sorted((p, p) for p in positions[d])
+        bstarts = [b[0] for b in bspans]
+        spans: set[tuple[int, int]] = set()
+        for astart, aend in aspans:
+            j = bisect_left(bstarts, astart if ordered else max(0, astart - slop))
+            while j < len(bspans):
+                bstart, bend = bspans[j]
+                j += 1
+                if bend < astart - slop or (ordered and astart > bstart):
+                    continue
+                if bstart > aend + slop:
+                    break
+                if astart <= bend and bstart <= aend:  # overlapping spans are 0 apart
+                    dist = 0
+                elif aend < bstart:
+                    dist = bstart - aend
+                else:
+                    dist = astart - bend
+                if mindist <= dist <= slop:
+                    spans.add((min(astart, bstart), max(aend, bend)))
+        if not spans:
+            return False
+        aspans = sorted(spans)
+    return True
 
 
 def _tree_sum(values: list[float]) -> float:

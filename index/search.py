@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from whoosh import query as Q
+from whoosh.query import spans
 
 from index.analysis import analyse, plain_analyzer, stemming_analyzer
 from index.answers import build_answer
@@ -20,8 +21,20 @@ from index.query import Group, ParsedQuery, group_query, is_specific, max_edits,
 from index.ranking import Ranking
 from index.reader import Snapshot
 from index.schema import FACETS
-from index.scoring import Hits, bits_of, count, partition, phrase_hits, searched_hits, term_hits, union
+from index.scoring import (
+    Hits,
+    bits_of,
+    count,
+    fuzzy_hits,
+    near_hits,
+    partition,
+    phrase_hits,
+    searched_hits,
+    term_hits,
+    union,
+)
 from index.snippets import Stems, generic_stems, highlight, query_stems, ranked_sources
+from index.typos import nearest_word
 from kb.cues import Cues
 from kb.vocabulary import Vocabulary
 
@@ -91,9 +104,9 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
 def _nearest_word(snap: Snapshot, word: str) -> str | None:
     """The indexed word nearest `word` by edit distance, names first, or None."""
     for fieldname in ("names_plain", "text_plain"):
-        found = snap.searcher.suggest(fieldname, word, limit=1, maxdist=max_edits(word), prefix=1)
+        found = nearest_word(snap.searcher, fieldname, word, max_edits(word), prefix=1)
         if found:
-            return str(found[0])
+            return found
     return None
 
 
@@ -114,11 +127,19 @@ def leaf_scores(snap: Snapshot, leaf: Q.Query) -> Hits:
         boost = float(getattr(leaf, "boost", 1.0))
         if type(leaf) in (Q.Term, Q.Phrase) and boost != 1.0:  # Whoosh multiplies the unboosted score
             return leaf_scores(snap, leaf.with_boost(1.0)).scaled(boost)
+        term = lambda t: leaf_scores(snap, t)  # noqa: E731
+        stored = snap.term_scores.positions if snap.term_scores else None
         hits = None
         if type(leaf) is Q.Term:
-            hits = term_hits(snap.searcher, snap.field_lengths, leaf)
+            hits = snap.term_scores.hits(leaf.fieldname, leaf.text) if snap.term_scores else None
+            if hits is None:
+                hits = term_hits(snap.searcher, snap.field_lengths, leaf)
         elif type(leaf) is Q.Phrase:
-            hits = phrase_hits(snap.searcher, lambda term: leaf_scores(snap, term), leaf)
+            hits = phrase_hits(snap.searcher, term, leaf, stored)
+        elif type(leaf) is Q.FuzzyTerm:
+            hits = fuzzy_hits(snap.searcher, term, leaf)
+        elif type(leaf) is spans.SpanNear2:
+            hits = near_hits(snap.searcher, term, leaf, stored)
         return hits if hits is not None else searched_hits(snap.searcher, leaf)
     return snap.scores.get_or_compute(leaf, compute, lambda hits: hits.weight)
 

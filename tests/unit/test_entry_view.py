@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import pickle
 
@@ -38,3 +39,19 @@ def test_parts_read_alone_equal_the_entry_after_a_pickle_round_trip() -> None:
 def test_an_entry_without_sources_or_passages() -> None:
     view = EntryView.of_entry({"id": "benefit-x", "kind": "benefit", "name": "X", "sources": [], "passages": []})
     assert view.source_count == 0 and view.sources() == [] and view.entry()["passages"] == []
+
+
+def test_a_heads_related_entries_are_decoded_only_when_read() -> None:
+    stored = pickle.loads(pickle.dumps(encode_view(ENTRY)))
+    assert "related" not in json.loads(stored["head"])
+    view = EntryView(stored)
+    assert view.head["name"] == ENTRY["name"] and view.head.get("contact") is None
+    assert dict.__contains__(view.head, "related") is False  # not decoded yet
+    assert view.head.get("related") == ENTRY["related"]
+    assert list(EntryView(stored).head) == [k for k in ENTRY if k not in ("sources", "passages")]  # the entry's order
+    for read in (lambda h: h["related"], lambda h: "related" in h, lambda h: dict(h)["related"],
+                 lambda h: json.loads(json.dumps(h))["related"], lambda h: {**h}["related"],
+                 lambda h: copy.deepcopy(h)["related"], lambda h: pickle.loads(pickle.dumps(h))["related"]):
+        assert read(EntryView(stored).head) in (ENTRY["related"], True)
+    assert EntryView(stored).head == {k: v for k, v in ENTRY.items() if k not in ("sources", "passages")}
+    assert json.dumps(EntryView(stored).entry()) == json.dumps(ENTRY)

@@ -1,5 +1,5 @@
-"""Scores read straight from postings equal Whoosh's own search, on a small Whoosh index on disk; bit sets and the
-page-at-a-time ranking agree with a plain sort of every match."""
+"""Scores read straight from postings (and from the term file written at build time) equal Whoosh's own search, on
+a small Whoosh index on disk; bit sets and the page-at-a-time ranking agree with a plain sort of every match."""
 
 from __future__ import annotations
 
@@ -11,10 +11,24 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.query import spans
 
 from index.analysis import stemming_analyzer
 from index.ranking import Ranking
-from index.scoring import Hits, bits_of, docs_of, partition, phrase_hits, searched_hits, term_hits, union
+from index.scoring import (
+    Hits,
+    bits_of,
+    docs_of,
+    fuzzy_hits,
+    near_hits,
+    partition,
+    phrase_hits,
+    searched_hits,
+    term_hits,
+    union,
+)
+from index.term_file import open_term_scores, write_term_scores
+from index.typos import nearest_word, words_within
 
 TEXTS = [
     "Deep tissue massage eases a stiff neck and the lower back.",
@@ -22,6 +36,8 @@ TEXTS = [
     "Swedish massage relaxes; deep breathing helps the back back home.",
     "Nothing here about the subject at all.",
     "Lower back pain and neck pain, lower back pain again, deep tissue work.",
+    "Pain in the neck after work; a massag of the neck, the back and then the lower back helps.",
+    "Backs hurt: a neck massages well.",
 ] * 60  # 300 documents: posting lists span several blocks of 128
 
 
@@ -75,6 +91,79 @@ def test_a_phrases_matches_and_scores_are_whooshs(searcher: Any, leaf: Q.Phrase)
     assert same(fast, searched_hits(searcher, leaf))
 
 
+def terms_of(searcher: Any) -> Any:
+    lengths = lengths_of(searcher)
+
+    def term(t: Q.Term) -> Hits:
+        if t.boost != 1.0:
+            return term(Q.Term(t.fieldname, t.text)).scaled(t.boost)
+        found = term_hits(searcher, lengths, t)
+        assert found is not None
+        return found
+    return term
+
+
+@pytest.mark.parametrize("words, slop, ordered", [(["neck", "massag"], 3, False), (["back", "pain"], 3, False),
+                                                  (["lower", "back", "pain"], 3, False), (["back", "neck"], 1, True),
+                                                  (["back", "back"], 2, False), (["neck", "absent"], 3, False)])
+def test_words_close_together_match_and_score_as_whooshs_span_query(searcher: Any, words: list[str], slop: int,
+                                                                     ordered: bool) -> None:
+    leaf = spans.SpanNear2([Q.Term("body", w) for w in words], slop=slop, ordered=ordered).with_boost(0.5)
+    fast = near_hits(searcher, terms_of(searcher), leaf)
+    assert fast is not None
+    assert same(fast, searched_hits(searcher, leaf))
+
+
+def test_phrases_and_near_words_read_from_stored_positions_are_the_same(searcher: Any, tmp_path: Path) -> None:
+    write_term_scores(tmp_path, searcher, min_docs=100)
+    stored = open_term_scores(tmp_path)
+    assert stored is not None
+    for leaf in [Q.Phrase("body", ["lower", "back", "pain"]), Q.Phrase("body", ["back", "back"])]:
+        fast = phrase_hits(searcher, terms_of(searcher), leaf, stored.positions)
+        assert fast is not None and same(fast, searched_hits(searcher, leaf))
+    near = spans.SpanNear2([Q.Term("body", w) for w in ("neck", "massag")], slop=3, ordered=False)
+    fast = near_hits(searcher, terms_of(searcher), near, stored.positions)
+    assert fast is not None and same(fast, searched_hits(searcher, near))
+    stored.close()
+
+
+@pytest.mark.parametrize("text, edits", [("masage", 1), ("neks", 1), ("bakc", 2), ("zzzzz", 1)])
+def test_a_fuzzy_terms_matches_and_scores_are_whooshs(searcher: Any, text: str, edits: int) -> None:
+    leaf = Q.FuzzyTerm("body", text, boost=0.25, maxdist=edits, prefixlength=1)
+    fast = fuzzy_hits(searcher, terms_of(searcher), leaf)
+    expanded = list(searcher.reader().terms_within("body", text, edits, prefix=1))
+    assert (fast is None) == (len(expanded) > 2)  # more than two words: Whoosh adds them in its own order
+    assert fast is None or same(fast, searched_hits(searcher, leaf))
+
+
+def test_the_term_file_holds_whooshs_scores_of_every_frequent_term(searcher: Any, tmp_path: Path) -> None:
+    assert write_term_scores(tmp_path, searcher, min_docs=100) > 0
+    stored = open_term_scores(tmp_path)
+    assert stored is not None
+    reader, lengths = searcher.reader(), lengths_of(searcher)
+    for fieldname, btext in reader.all_terms():
+        text = btext.decode("utf-8")
+        found = stored.hits(fieldname, text)
+        frequent = fieldname in ("body", "title", "tag") and reader.doc_frequency(fieldname, btext) >= 100
+        assert (found is not None) == frequent, (fieldname, text)
+        if found is not None:
+            expected = term_hits(searcher, lengths, Q.Term(fieldname, text))
+            assert expected is not None and same(found, expected)
+            docs = list(expected.ids)[::7]
+            positions = stored.positions(fieldname, text, docs)
+            if fieldname == "body":  # the field with positions
+                postings = reader.postings(fieldname, btext)
+                whooshs = {}
+                while postings.is_active():
+                    whooshs[postings.id()] = postings.value_as("positions")
+                    postings.next()
+                assert positions == {d: whooshs[d] for d in docs}
+            else:
+                assert positions is None
+    stored.close()
+    assert open_term_scores(tmp_path / "absent") is None
+
+
 def test_bit_sets_hold_the_documents_they_were_made_of() -> None:
     docs = [0, 3, 64, 65, 1000, 4097]
     assert docs_of(bits_of(docs)) == docs
@@ -96,3 +185,12 @@ def test_a_page_read_bucket_by_bucket_is_the_slice_of_the_whole_order() -> None:
     kept = [(d, s) for d, s in whole if d % 2 == 0]
     assert ranking.total(allowed) == len(kept)
     assert ranking.page(allowed, 20, 30) == kept[20:30]
+
+
+@pytest.mark.parametrize("word, edits", [("masage", 1), ("nek", 1), ("bakc", 2), ("stretchng", 2), ("zzzzz", 1)])
+def test_typed_words_find_what_whoosh_finds(searcher: Any, word: str, edits: int) -> None:
+    reader = searcher.reader()
+    assert sorted(words_within(reader, "body", word, edits, 1)) == sorted(reader.terms_within("body", word, edits,
+                                                                                               prefix=1))
+    found = searcher.suggest("body", word, limit=1, maxdist=edits, prefix=1)
+    assert nearest_word(searcher, "body", word, edits, prefix=1) == (found[0] if found else None)
