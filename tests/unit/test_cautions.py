@@ -58,3 +58,11 @@ def test_the_same_conditions_treated_are_conditions() -> None:
     entries = entries_of(PAGE.format(caution="<h2>We also treat</h2><ul><li>Gout</li><li>Whiplash</li></ul>"))
     assert {"condition-gout", "condition-whiplash"} <= set(entries)
     assert entries["clinic-riverbend-massage-clinic"].cautions == []
+
+
+def test_a_technique_the_clinic_says_it_does_not_use_is_no_technique() -> None:
+    """"We do not use fire cupping" excludes it: the page offers no Fire cupping (it says it offers cupping)."""
+    entries = entries_of(PAGE.format(caution="<h2>Cupping</h2><p>We offer cupping therapy with silicone cups for "
+                                             "tight shoulders. We do not use fire cupping.</p>"))
+    assert "technique-cupping-therapy" in entries
+    assert "technique-fire-cupping" not in entries
