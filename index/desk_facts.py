@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-import yaml
-
 from kb.vocabulary import DATA_DIR
+from kb.yaml_data import read_yaml
 
 TAG = "~"  # a topic's tag beside word stems ("~price"): no analyzed word starts with it
 FACTS_PER_TOPIC = 2  # sentences a clinic entry keeps per topic
@@ -35,7 +34,7 @@ def _phrases(phrases: list[str]) -> re.Pattern[str]:
 @cache
 def topics() -> tuple[Topic, ...]:
     """The topics of kb/data/desk_facts.yaml."""
-    raw = yaml.safe_load((DATA_DIR / "desk_facts.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_DIR / "desk_facts.yaml")
     return tuple(Topic(str(t["id"]), str(t["label"]), _phrases(t["asks"]), frozenset(k.lower() for k in t["keep"]),
                        tuple(re.compile(p, re.IGNORECASE) for p in t["states"])) for t in raw["desk_facts"])
 

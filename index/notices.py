@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from index.reader import Snapshot
 from kb.vocabulary import DATA_DIR
+from kb.yaml_data import read_yaml
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class RedFlag:
 
 @cache
 def _red_flags() -> list[RedFlag]:
-    raw = yaml.safe_load((DATA_DIR / "red_flags.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_DIR / "red_flags.yaml")
     sources = {s["id"]: {"title": str(s["title"]), "url": str(s["url"])} for s in raw.get("sources", [])}
 
     def alternation(phrases: list[str]) -> re.Pattern[str]:
@@ -46,7 +45,7 @@ def _red_flags() -> list[RedFlag]:
 @cache
 def emergency_numbers() -> dict[str, Any]:
     """kb/data/emergency_numbers.yaml: the default country and each country's numbers."""
-    data: dict[str, Any] = yaml.safe_load((DATA_DIR / "emergency_numbers.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(DATA_DIR / "emergency_numbers.yaml")
     return data
 
 

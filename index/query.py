@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import yaml
 from whoosh import query as Q
 from whoosh.query import spans
 
@@ -15,6 +14,7 @@ from index.clinic_names import ClinicName, find_clinics
 from index.desk_facts import asked
 from kb.cues import Cues
 from kb.vocabulary import DATA_DIR, Term, Vocabulary, fold, phrase_key, tokens
+from kb.yaml_data import read_yaml
 
 # How much a match in each field is worth; the entry's own name above its aliases above what articles say of it.
 NAME_BOOST = 8.0
@@ -175,7 +175,7 @@ def _acronym_ok(raw: str, terms: list[Term]) -> bool:
 @cache
 def word_synonyms() -> dict[str, tuple[str, ...]]:
     """Query words to the words pages use for them (kb/data/query_synonyms.yaml)."""
-    raw = yaml.safe_load((DATA_DIR / "query_synonyms.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_DIR / "query_synonyms.yaml")
     return {str(k).lower(): tuple(str(v) for v in vs) for k, vs in (raw.get("synonyms") or {}).items()}
 
 

@@ -9,12 +9,12 @@ from functools import cache, lru_cache
 from typing import NamedTuple, cast
 
 import phonenumbers
-import yaml
 
 from ingest.decode import clean_text
 from kb.cues import load_cues
 from kb.model import Fact
 from kb.vocabulary import DATA_DIR
+from kb.yaml_data import read_yaml
 
 _DIGIT_OR_AT = re.compile(r"[\d@]")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
@@ -38,7 +38,7 @@ MAX_CONTACT_SCAN = 60_000  # characters of a page read for contacts: its head an
 
 @cache
 def _postcode_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    places = yaml.safe_load((DATA_DIR / "places.yaml").read_text(encoding="utf-8"))
+    places = read_yaml(DATA_DIR / "places.yaml")
 
     def names(table: dict[str, str]) -> str:
         words = sorted((x for k, v in table.items() for x in (k, v)), key=len, reverse=True)

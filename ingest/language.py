@@ -29,7 +29,8 @@ def language_of(article: Article, cues: Cues | None = None) -> str:
     if len(words) < MIN_WORDS_TO_TELL:
         return "en"
     cues = cues or load_cues()
-    shares = {lang: sum(1 for w in words if w in cues.words(name)) for lang, name in _FUNCTION_WORDS.items()}
+    sets = {lang: cues.words(name) for lang, name in _FUNCTION_WORDS.items()}
+    shares = {lang: sum(1 for w in words if w in function_words) for lang, function_words in sets.items()}
     best = max(shares, key=lambda lang: (shares[lang], lang == "en"))
     return best if shares[best] else "en"
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from kb.vocabulary import DATA_DIR
+from kb.yaml_data import read_yaml
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,7 @@ class Cues:
 
     def words(self, name: str) -> frozenset[str]:
         """One list as a set."""
-        return frozenset(self.lists[name])
+        return _set(self.lists[name])
 
     def pattern(self, name: str) -> re.Pattern[str]:
         """A whole-word, case-insensitive regex matching any phrase of one list."""
@@ -31,6 +30,11 @@ class Cues:
 
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def _set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)  # built once per list: extraction asks for the same lists for every block
 
 
 @cache
@@ -46,5 +50,5 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 @cache
 def load_cues(path: Path | None = None) -> Cues:
     """Load the cue lists (default: the package's kb/data/cues.yaml)."""
-    raw = yaml.safe_load((path or DATA_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(path or DATA_DIR / "cues.yaml")
     return Cues({k: tuple(str(v).lower() for v in vs) for k, vs in raw.items()})

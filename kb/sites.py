@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import phonenumbers
-import yaml
 
 from kb.config import DEFAULT_SITE
 from kb.model import display_phone
 from kb.vocabulary import DATA_DIR
+from kb.yaml_data import read_yaml
 
 SITES_FILE = "sites.json"
 __all__ = ["DEFAULT_SITE", "Site", "SiteError", "SiteRegistry", "read_sites", "set_site"]
@@ -75,7 +75,7 @@ class Site:
 @cache
 def emergency_countries() -> frozenset[str]:
     """The countries kb/data/emergency_numbers.yaml has numbers for."""
-    data = yaml.safe_load((DATA_DIR / "emergency_numbers.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(DATA_DIR / "emergency_numbers.yaml")
     return frozenset(data["countries"])
 
 

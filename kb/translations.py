@@ -7,8 +7,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from nltk.stem.snowball import SnowballStemmer
+
+from kb.yaml_data import read_yaml
 
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han ideographs: no spaces between words
 
@@ -44,7 +45,7 @@ def load_translations(folder: Path) -> dict[str, Translation]:
     """Every `<lang>.yaml` of `folder`, by language code (none when the folder does not exist)."""
     out = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         names: dict[str, tuple[str, ...]] = {}
         context: dict[str, tuple[str, ...]] = {}
         for term_id, value in (raw.get("terms") or {}).items():

@@ -7,10 +7,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kb.matcher import Bilingual, Match, Matcher, Term, fold, phrase_key, singular, tokens
 from kb.translations import Translation, load_translations
+from kb.yaml_data import read_yaml
 
 __all__ = ["DATA_DIR", "Match", "Matcher", "Term", "Vocabulary", "fold", "phrase_key", "singular", "tokens",
            "verb_forms"]
@@ -46,7 +45,7 @@ class Vocabulary:
         data_dir = data_dir or DATA_DIR
         terms: list[Term] = []
         for kind, filename in VOCAB_FILES.items():
-            raw = yaml.safe_load((data_dir / filename).read_text(encoding="utf-8"))
+            raw = read_yaml(data_dir / filename)
             for item in raw[kind + "s"]:
                 terms.append(_term(kind, item))
         lexicon_path = data_dir / LEXICON_FILE

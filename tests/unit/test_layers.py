@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("kb", "ingest", "index", "web")
 MAX_LINES = 400
 # Data and words every layer may read.
-DOMAIN = {"kb.model", "kb.articles", "kb.vocabulary", "kb.matcher", "kb.translations", "kb.cues", "kb.config"}
+DOMAIN = {"kb.model", "kb.articles", "kb.vocabulary", "kb.matcher", "kb.translations", "kb.cues", "kb.config",
+          "kb.yaml_data"}
 
 # What each module (or every module of a package, by its name) may import from the project's packages.
 ALLOWED: dict[str, set[str]] = {
@@ -22,10 +23,11 @@ ALLOWED: dict[str, set[str]] = {
     "kb": set(),
     "kb.model": set(),
     "kb.articles": set(),
-    "kb.vocabulary": {"kb.model", "kb.matcher", "kb.translations"},
+    "kb.vocabulary": {"kb.model", "kb.matcher", "kb.translations", "kb.yaml_data"},
     "kb.matcher": {"kb.model", "kb.translations"},
-    "kb.translations": set(),
-    "kb.cues": {"kb.vocabulary"},
+    "kb.translations": {"kb.yaml_data"},
+    "kb.yaml_data": set(),
+    "kb.cues": {"kb.vocabulary", "kb.yaml_data"},
     "kb.config": set(),
     "kb.sites": {*DOMAIN},
     "kb.cli_sites": {"kb.sites", "kb.config"},
