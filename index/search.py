@@ -85,6 +85,7 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
     """The query as typed with its misspelt words corrected (intent words kept), or None when none is."""
     fixes: list[tuple[str, str]] = []
     reader = snap.searcher.reader()
+    stemmer = stemming_analyzer()
     for g in parsed.groups:
         if g.misspelt and g.terms:
             fixes.append((g.text, g.terms[0].name.lower()))
@@ -93,7 +94,7 @@ def _correction(snap: Snapshot, parsed: ParsedQuery) -> str | None:
         if not g.terms and not g.exact and max_edits(word) and not reader.frequency("text_plain", word):
             right = _nearest_word(snap, word)
             # "bruises" for "bruise" is the same word to the stemmed search: nothing to correct
-            if right and analyse(stemming_analyzer(), right) != analyse(stemming_analyzer(), word):
+            if right and analyse(stemmer, right) != analyse(stemmer, word):
                 fixes.append((g.text, right))
     text = parsed.text
     for typed, right in fixes:

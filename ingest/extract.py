@@ -21,8 +21,7 @@ from ingest.items import (
 )
 from ingest.language import content_words, in_language, language_of
 from ingest.sentences import split_sentences, verb_objects
-from ingest.short_pages import MIN_CONTENT_WORDS as MIN_CONTENT_WORDS  # re-exported: the ingest report reads it
-from ingest.short_pages import readable_content
+from ingest.short_pages import MIN_CONTENT_WORDS, readable_content
 from kb.cues import Cues, load_cues
 from kb.model import Article, Block, Extraction, Mention, Section
 from kb.vocabulary import Match, Term, Vocabulary, fold

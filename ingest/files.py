@@ -16,10 +16,11 @@ from lxml import etree
 
 from ingest.boilerplate import drop_repeated_blocks
 from ingest.decode import UndecodableError, decode
-from ingest.extract import MIN_CONTENT_WORDS, extract
+from ingest.extract import extract
 from ingest.language import content_words
 from ingest.markdown_article import FrontMatterError
 from ingest.parse import FORMATS, parse_article
+from ingest.short_pages import MIN_CONTENT_WORDS
 from kb.model import Article, Extraction, article_id
 from kb.vocabulary import Vocabulary
 
